@@ -1,0 +1,54 @@
+import { usageError } from '../errors.js';
+
+export const DEFAULT_PORT = 5050;
+export const DEFAULT_INSPECT_PORT = 5858;
+
+/** What the process environment (and CLI flags that mirror it) decide about a run. */
+export interface RuntimeEnv {
+  port: number;
+  /** Linked (dev) mode: one process, debugger on the main process. */
+  linked: boolean;
+  inspectPort: number;
+  /** Time between the readiness flip and closing the listener, for load balancers to notice. */
+  shutdownDelayMs: number;
+  /** Idle keep-alive sockets are closed after this; set it above your load balancer's idle timeout. */
+  keepAliveTimeoutMs: number;
+  /** A client that has not sent its full headers by then is cut off (slowloris). */
+  headersTimeoutMs: number;
+  /** A request whose body has not arrived by then is answered 408. */
+  requestTimeoutMs: number;
+  upUrl?: string;
+}
+
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, hint: string): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw usageError(name, `${name} is ${JSON.stringify(raw)}; expected ${hint}`);
+  }
+  return value;
+}
+
+export function readRuntimeEnv(env: NodeJS.ProcessEnv, flags: { port?: string } = {}): RuntimeEnv {
+  const portSource = flags.port !== undefined ? { PORT: flags.port } : env;
+  const port = intVar(portSource, 'PORT', DEFAULT_PORT, 0, 65535, 'a port number from 0 to 65535 (set PORT or --port)');
+  const linked = Boolean(env.VTEX_APP_LINK) || Boolean(env.SERVICE_LINKED);
+  const inspectPort = intVar(env, 'INSPECT_PORT', DEFAULT_INSPECT_PORT, 1, 65535, 'a port number from 1 to 65535');
+  const shutdownDelayMs = intVar(env, 'SHUTDOWN_DELAY_MS', 0, 0, 600_000, 'milliseconds from 0 to 600000');
+  const keepAliveTimeoutMs = intVar(env, 'KEEP_ALIVE_TIMEOUT_MS', 5_000, 1, 3_600_000, 'milliseconds from 1 to 3600000');
+  const headersTimeoutMs = intVar(env, 'HEADERS_TIMEOUT_MS', 60_000, 1, 3_600_000, 'milliseconds from 1 to 3600000');
+  const requestTimeoutMs = intVar(env, 'REQUEST_TIMEOUT_MS', 300_000, 1, 3_600_000, 'milliseconds from 1 to 3600000');
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw usageError('HEADERS_TIMEOUT_MS', `HEADERS_TIMEOUT_MS (${headersTimeoutMs}) exceeds REQUEST_TIMEOUT_MS (${requestTimeoutMs}); lower it or raise REQUEST_TIMEOUT_MS`);
+  }
+  let upUrl: string | undefined;
+  if (env.LIFECYCLE_UP_URL) {
+    try {
+      upUrl = new URL(env.LIFECYCLE_UP_URL).toString();
+    } catch {
+      throw usageError('LIFECYCLE_UP_URL', `LIFECYCLE_UP_URL is ${JSON.stringify(env.LIFECYCLE_UP_URL)}; expected an http(s) URL`);
+    }
+  }
+  return { port, linked, inspectPort, shutdownDelayMs, keepAliveTimeoutMs, headersTimeoutMs, requestTimeoutMs, upUrl };
+}

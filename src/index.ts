@@ -1,0 +1,7 @@
+export { lifecycleMachine, type LifecycleContext, type LifecycleEvent, type LifecycleInput } from '../machines/lifecycle.js';
+export { startLifecycle, transitionLogger, type StartOptions } from './run.js';
+export { defineService, type ServiceDefinition, type Middleware } from './service/define-service.js';
+export { EXIT } from './exit-codes.js';
+export { MAX_WORKERS, resolveWorkerCount } from './config/workers.js';
+export { parseServiceJson, loadServiceJson, type ServiceJson } from './config/service-json.js';
+export type { Runner, Mode, DrainOptions } from './runtime/runner.js';

@@ -1,0 +1,35 @@
+import type { WorkerDecision } from '../actors.js';
+import { info, warn } from '../log.js';
+import type { LoadedConfig, Runner } from './runner.js';
+
+/**
+ * Once per boot, when the service first answers: the mode decision, the routes, and the optional
+ * POST that tells the platform this replica is up. A failed POST is logged, never fatal.
+ */
+export async function announce(config: LoadedConfig, decision: WorkerDecision, runner: Runner) {
+  const base = `http://127.0.0.1:${runner.port}`;
+  info('up', { mode: decision.mode, workers: decision.workers, port: runner.port, url: base });
+  const routes = Object.entries(config.serviceJson.routes ?? {}).map(([id, route]) => ({
+    id,
+    path: route.path,
+    public: route.public ?? false,
+  }));
+  const example = (routes[0]?.path ?? '/healthcheck').replace(/:(\w+)/g, '$1');
+  info('routes', { routes, builtins: ['/healthcheck', '/_status'], try: `curl ${base}${example}` });
+
+  const upUrl = config.runtime.upUrl;
+  if (!upUrl) return;
+  try {
+    const res = await fetch(upUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ statusTrack: true }),
+      signal: AbortSignal.timeout(5_000),
+    });
+    await res.arrayBuffer();
+    if (res.ok) info('up-notified', { url: upUrl, status: res.status });
+    else warn('up-notify-failed', { url: upUrl, status: res.status });
+  } catch (err) {
+    warn('up-notify-failed', { url: upUrl, error: (err as Error).message });
+  }
+}

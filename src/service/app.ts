@@ -1,0 +1,89 @@
+import Koa from 'koa';
+import { Router } from '@koa/router';
+import type { ServiceJson } from '../config/service-json.js';
+import { configError } from '../errors.js';
+import { describeError, error as logError } from '../log.js';
+import type { ServiceDefinition } from './define-service.js';
+
+/** What the built-in routes need from the process around the app. */
+export interface AppHooks {
+  isDraining(): boolean;
+  /** `/_status`: log this process's status line (and, in a cluster, every other process's). */
+  statusTrack(): void;
+  logOnce(message: string): void;
+}
+
+declare module 'koa' {
+  interface DefaultContext {
+    /** Prints a message once per process (once per cluster when workers > 1). */
+    logOnce(message: string): void;
+  }
+}
+
+export const BUILTIN_PATHS = { healthcheck: '/healthcheck', status: '/_status' } as const;
+
+/** Checks that service.json and the entry module declare the same route ids. */
+export function matchRoutes(serviceJson: ServiceJson, definition: ServiceDefinition, file: string) {
+  const declared = serviceJson.routes ?? {};
+  for (const id of Object.keys(definition.routes)) {
+    if (!(id in declared)) {
+      throw configError(`routes.${id}`, `${file}: route "${id}" is not declared in service.json; add "routes": { "${id}": { "path": "/…" } } there`);
+    }
+  }
+  for (const id of Object.keys(declared)) {
+    if (!(id in definition.routes)) {
+      throw configError(`routes.${id}`, `service.json: route "${id}" has no handler; export routes.${id} from ${file} or remove it from service.json`);
+    }
+  }
+}
+
+export async function buildApp(serviceJson: ServiceJson, definition: ServiceDefinition, file: string, hooks: AppHooks) {
+  matchRoutes(serviceJson, definition, file);
+  const app = new Koa();
+  app.silent = true;
+  app.context.logOnce = hooks.logOnce;
+  app.on('error', (err: unknown, ctx?: Koa.Context) => {
+    if ((err as { expose?: boolean }).expose) return; // 4xx thrown on purpose
+    logError('request-error', { ...describeError(err), method: ctx?.method, path: ctx?.path });
+  });
+
+  const health = {
+    routes: Object.fromEntries(Object.entries(serviceJson.routes ?? {}).map(([id, r]) => [id, r.path])),
+    events: Object.keys(serviceJson.events ?? {}),
+  };
+  app.use(async (ctx, next) => {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    if (ctx.path === BUILTIN_PATHS.healthcheck) {
+      ctx.set('Cache-Control', 'no-store');
+      if (hooks.isDraining()) {
+        ctx.status = 503;
+        ctx.body = { status: 'draining' };
+      } else {
+        ctx.body = health;
+      }
+      return;
+    }
+    if (ctx.path === BUILTIN_PATHS.status) {
+      hooks.statusTrack();
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = { status: 'ok', pid: process.pid };
+      return;
+    }
+    return next();
+  });
+
+  await definition.setup?.(app);
+
+  const router = new Router();
+  for (const [id, route] of Object.entries(serviceJson.routes ?? {})) {
+    const handler = definition.routes[id]!;
+    try {
+      router.all(id, route.path, ...(Array.isArray(handler) ? handler : [handler]));
+    } catch (err) {
+      throw configError(`routes.${id}.path`, `service.json: "routes.${id}.path" is ${JSON.stringify(route.path)}; ${describeError(err).error.replace(/^\w*Error: /, '').replace(/; visit .*$/, '')} (see @koa/router path syntax)`);
+    }
+  }
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}
