@@ -1,0 +1,16 @@
+export const USAGE = `Usage: service-lifecycle <command> [options]
+
+Commands:
+  start [root]     boot the service in root (default: .); workers: 1 runs in this process
+  help             this text
+
+Options for start:
+  --port <n>       port to listen on (default: $PORT or 5050)
+  --quiet          no lifecycle transition lines
+
+Exit codes: 0 ok, 2 SIGINT, 15 SIGTERM, 64 usage, 69 listen failed, 70 crash,
+            71 cluster crash loop, 78 boot failed (service.json or entry module)`;
+
+export function run() {
+  process.stdout.write(USAGE + '\n');
+}
