@@ -31,6 +31,9 @@ function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: num
 }
 
 export function readRuntimeEnv(env: NodeJS.ProcessEnv, flags: { port?: string } = {}): RuntimeEnv {
+  if (flags.port !== undefined && flags.port.trim() === '') {
+    throw usageError('PORT', '--port is empty; expected a port number from 0 to 65535');
+  }
   const portSource = flags.port !== undefined ? { PORT: flags.port } : env;
   const port = intVar(portSource, 'PORT', DEFAULT_PORT, 0, 65535, 'a port number from 0 to 65535 (set PORT or --port)');
   const linked = Boolean(env.VTEX_APP_LINK) || Boolean(env.SERVICE_LINKED);
@@ -44,10 +47,10 @@ export function readRuntimeEnv(env: NodeJS.ProcessEnv, flags: { port?: string } 
   }
   let upUrl: string | undefined;
   if (env.LIFECYCLE_UP_URL) {
-    try {
-      upUrl = new URL(env.LIFECYCLE_UP_URL).toString();
-    } catch {
-      throw usageError('LIFECYCLE_UP_URL', `LIFECYCLE_UP_URL is ${JSON.stringify(env.LIFECYCLE_UP_URL)}; expected an http(s) URL`);
+    upUrl = URL.canParse(env.LIFECYCLE_UP_URL) ? new URL(env.LIFECYCLE_UP_URL).toString() : undefined;
+    // `localhost:8080/up` parses as a URL with scheme "localhost:": reject anything but http(s).
+    if (!upUrl || !/^https?:$/.test(new URL(upUrl).protocol)) {
+      throw usageError('LIFECYCLE_UP_URL', `LIFECYCLE_UP_URL is ${JSON.stringify(env.LIFECYCLE_UP_URL)}; expected an http(s) URL such as http://127.0.0.1:8080/up`);
     }
   }
   return { port, linked, inspectPort, shutdownDelayMs, keepAliveTimeoutMs, headersTimeoutMs, requestTimeoutMs, upUrl };
