@@ -40,7 +40,8 @@ export async function loadEntry(root: string): Promise<{ file: string; definitio
   try {
     mod = await importEntry(file);
   } catch (err) {
-    throw configError('entry', `${file}: failed to load: ${describeError(err).error}`);
+    // Transform errors (tsx/esbuild) span several lines; the log keeps one line per problem.
+    throw configError('entry', `${file}: failed to load: ${describeError(err).error.replace(/\s*\n\s*/g, ' ')}`);
   }
   // ESM default export; CommonJS module.exports arrives as default too (tsx may nest it once more).
   let definition = (mod as { default?: unknown }).default;

@@ -62,10 +62,21 @@ export interface RunningService {
   kill(signal?: NodeJS.Signals): void;
 }
 
-export function startService(root: string, opts: { env?: Record<string, string | undefined>; args?: string[]; nodeArgs?: string[] } = {}): RunningService {
+export interface StartOptions {
+  env?: Record<string, string | undefined>;
+  args?: string[];
+  nodeArgs?: string[];
+  /** Run this command line instead of `node dist/src/cli.js start <root>` (e.g. the bin, or npx). */
+  command?: string[];
+  cwd?: string;
+}
+
+export function startService(root: string, opts: StartOptions = {}): RunningService {
   const env: Record<string, string | undefined> = { ...process.env, PORT: '0', ...opts.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), CLI, 'start', root, ...(opts.args ?? [])], {
+  const [file, ...argv] = opts.command ?? [process.execPath, ...(opts.nodeArgs ?? []), CLI, 'start', root, ...(opts.args ?? [])];
+  const child = spawn(file!, argv, {
+    cwd: opts.cwd,
     env: env as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
