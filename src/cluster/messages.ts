@@ -3,7 +3,13 @@ export type ClusterMessage =
   | { type: 'service-lifecycle:log-once'; message: string }
   | { type: 'service-lifecycle:status-track' };
 
-export function isClusterMessage(value: unknown): value is ClusterMessage {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' &&
-    (value as { type: string }).type.startsWith('service-lifecycle:');
+export const STATUS_TRACK: ClusterMessage = { type: 'service-lifecycle:status-track' };
+
+/** The message if it is one of ours and well formed; anything else (a service's own `process.send`) is undefined. */
+export function parseClusterMessage(value: unknown): ClusterMessage | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { type, message } = value as { type?: unknown; message?: unknown };
+  if (type === 'service-lifecycle:status-track') return STATUS_TRACK;
+  if (type === 'service-lifecycle:log-once' && typeof message === 'string') return { type, message };
+  return undefined;
 }

@@ -20,7 +20,7 @@ export interface RuntimeEnv {
   upUrl?: string;
 }
 
-function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, hint: string): number {
+export function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, hint: string): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

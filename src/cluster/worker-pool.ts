@@ -1,0 +1,129 @@
+import cluster, { type Worker } from 'node:cluster';
+import { EXIT } from '../exit-codes.js';
+import { error as logError, info, warn } from '../log.js';
+import { Backoff } from './backoff.js';
+import { CrashWindow } from './crash-window.js';
+import type { RespawnPolicy } from './respawn-policy.js';
+
+/** Exit codes meaning "this service cannot boot" (bad entry module, port): retrying cannot help. */
+const BOOT_FAILURES: ReadonlySet<number> = new Set([EXIT.USAGE, EXIT.LISTEN_FAILED, EXIT.BOOT_FAILED]);
+
+export interface PoolHooks {
+  /** A worker is listening; the first call means the cluster serves. */
+  onListening(port: number): void;
+  /** A worker failed to boot before any worker ever served: the service cannot start. */
+  onBootFailed(reason: string, exitCode: number): void;
+  /** Too many unexpected exits within the window; respawning has stopped. */
+  onCrashLoop(reason: string): void;
+  onMessage(from: Worker, message: unknown): void;
+}
+
+interface Slot {
+  index: number;
+  backoff: Backoff;
+  servingSince?: number;
+  respawnTimer?: NodeJS.Timeout;
+}
+
+const describeExit = (code: number | null, signal: string | null) => (signal ? `signal ${signal}` : `exit code ${code}`);
+
+/**
+ * The primary's workers: one slot per configured worker. A worker that exits without being asked
+ * to is re-forked in its slot after the slot's backoff delay, until too many exits fall within the
+ * crash-loop window. After `stop()` nothing is respawned.
+ */
+export class WorkerPool {
+  private readonly slots: Slot[];
+  private readonly live = new Set<Worker>();
+  private readonly crashes: CrashWindow;
+  private stopping = false;
+  private everServed = false;
+  private emptied: Array<() => void> = [];
+
+  constructor(
+    size: number,
+    private readonly policy: RespawnPolicy,
+    private port: number,
+    private readonly hooks: PoolHooks,
+  ) {
+    this.slots = Array.from({ length: size }, (_, index) => ({ index, backoff: new Backoff(policy) }));
+    this.crashes = new CrashWindow(policy.crashLoopWindowMs);
+  }
+
+  start() {
+    for (const slot of this.slots) this.fork(slot);
+  }
+
+  workers(): Worker[] {
+    return [...this.live];
+  }
+
+  /** Sends `signal` to every worker process. */
+  signal(signal: NodeJS.Signals) {
+    for (const worker of this.live) worker.process.kill(signal);
+  }
+
+  /** No more respawns; sends `signal` (if any) to every worker; resolves once no worker is left. */
+  stop(signal?: NodeJS.Signals): Promise<void> {
+    this.stopRespawning();
+    if (signal) this.signal(signal);
+    if (this.live.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.emptied.push(resolve));
+  }
+
+  private stopRespawning() {
+    this.stopping = true;
+    for (const slot of this.slots) clearTimeout(slot.respawnTimer);
+  }
+
+  private fork(slot: Slot) {
+    slot.respawnTimer = undefined;
+    if (this.stopping) return;
+    const forkedAt = Date.now();
+    // The actual port once known, so a respawned worker joins the same listening handle under PORT=0.
+    const worker = cluster.fork({ PORT: String(this.port) });
+    this.live.add(worker);
+    worker.on('listening', (address) => {
+      slot.servingSince = Date.now();
+      this.everServed = true;
+      this.port = address.port;
+      info('worker-online', { slot: slot.index, workerPid: worker.process.pid, port: address.port, bootMs: slot.servingSince - forkedAt });
+      this.hooks.onListening(address.port);
+    });
+    worker.on('message', (message: unknown) => this.hooks.onMessage(worker, message));
+    // E.g. a send to a worker that just died; without a listener it would crash the primary.
+    worker.on('error', (err) => warn('worker-ipc-error', { slot: slot.index, workerPid: worker.process.pid, error: err.message }));
+    worker.on('exit', (code, signal) => this.onExit(slot, worker, code, signal));
+  }
+
+  private onExit(slot: Slot, worker: Worker, code: number | null, signal: string | null) {
+    this.live.delete(worker);
+    const servedMs = slot.servingSince === undefined ? 0 : Date.now() - slot.servingSince;
+    slot.servingSince = undefined;
+    const exit = { slot: slot.index, workerPid: worker.process.pid, code, signal };
+
+    if (this.stopping) {
+      info('worker-exit', exit);
+      if (this.live.size === 0) for (const resolve of this.emptied.splice(0)) resolve();
+      return;
+    }
+    if (!this.everServed && code !== null && BOOT_FAILURES.has(code)) {
+      this.stopRespawning();
+      this.hooks.onBootFailed(`worker ${worker.process.pid} could not boot (exit code ${code}); its boot-failed line says why`, code);
+      return;
+    }
+    const recentExits = this.crashes.record();
+    if (recentExits >= this.policy.crashLoopExits) {
+      this.stopRespawning();
+      const reason =
+        `${recentExits} unexpected worker exits within ${this.policy.crashLoopWindowMs} ms (last: ${describeExit(code, signal)}); ` +
+        'gave up so the orchestrator restarts the service with its own backoff';
+      logError('crash-loop', { ...exit, recentExits, windowMs: this.policy.crashLoopWindowMs, reason });
+      this.hooks.onCrashLoop(reason);
+      return;
+    }
+    const delayMs = slot.backoff.next(servedMs);
+    warn('worker-respawn', { ...exit, servedMs, delayMs, recentExits });
+    slot.respawnTimer = setTimeout(() => this.fork(slot), delayMs);
+  }
+}
