@@ -5,6 +5,7 @@ import { usageFail } from './commands/usage.js';
 /** Each command lives in its own module, loaded only when it runs. */
 const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): void | Promise<void> }>> = {
   start: () => import('./commands/start.js'),
+  manifest: () => import('./commands/manifest.js'),
   help: () => import('./commands/help.js'),
 };
 

@@ -2,6 +2,7 @@ export const USAGE = `Usage: service-lifecycle <command> [options]
 
 Commands:
   start [root]     boot the service in root (default: .); workers: 1 runs in this process
+  manifest [root]  print Kubernetes YAML derived from service.json (manifest --help for options)
   help             this text
 
 Options for start:
