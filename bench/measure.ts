@@ -1,0 +1,138 @@
+/** One booted instance per job: boot + memory + load + idle drain, an idle keep-alive drain, an in-flight drain. */
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { LoadGenerator, LoadResult } from './loadgen.js';
+import { treeCpuSeconds, treeMemory, treePids, type TreeMemory } from './proc.js';
+import { freePort, HOST, KeepAliveSocket, waitFor200 } from './probe.js';
+import { startVariant, treeExited, type RunningVariant, type Variant } from './variants.js';
+
+export interface Settings {
+  node: string;
+  serviceCpus?: string;
+  loadCpus?: string;
+  loadgen: LoadGenerator;
+  connections: number;
+  loadSeconds: number;
+  warmupSeconds: number;
+  settleMs: number;
+  /** How long the in-flight request takes. */
+  slowMs: number;
+}
+
+const BOOT_TIMEOUT_MS = 15_000;
+/** Everything here drains in well under this; the services' own deadline is 30 s. */
+const DRAIN_TIMEOUT_MS = 15_000;
+
+async function boot(variant: Variant, s: Settings): Promise<{ service: RunningVariant; bootMs: number }> {
+  const service = startVariant(variant, { node: s.node, port: await freePort(), cpus: s.serviceCpus });
+  try {
+    const at = await waitFor200(service.port, '/hello', BOOT_TIMEOUT_MS, service.isDead);
+    return { service, bootMs: at - service.spawnedAt };
+  } catch (err) {
+    service.killTree();
+    throw new Error(`${variant.id}: ${(err as Error).message}\n${service.stderr()}`);
+  }
+}
+
+/** Waits until every process of the variant exists, then lets it settle. */
+async function settled(service: RunningVariant, variant: Variant, s: Settings) {
+  const until = performance.now() + BOOT_TIMEOUT_MS;
+  while (treePids(service.pid).length < variant.processes && performance.now() < until) await sleep(20);
+  await sleep(s.settleMs);
+}
+
+async function sigtermToExit(service: RunningVariant): Promise<{ sentAt: number; exitAt: number }> {
+  const pids = treePids(service.pid);
+  const sentAt = performance.now();
+  process.kill(service.pid, 'SIGTERM');
+  return { sentAt, exitAt: await treeExited(service, pids, DRAIN_TIMEOUT_MS) };
+}
+
+async function guarded<T>(service: RunningVariant, job: () => Promise<T>): Promise<T> {
+  try {
+    return await job();
+  } catch (err) {
+    service.killTree();
+    throw new Error(`${(err as Error).message}\n${service.stderr()}`);
+  }
+}
+
+export interface LoadInstance {
+  bootMs: number;
+  afterBoot: TreeMemory;
+  keepAlive: LoadResult;
+  close: LoadResult;
+  cpuUsPerRequest: number;
+  afterLoad: TreeMemory;
+  drainNoConnectionsMs: number;
+}
+
+export async function loadInstance(variant: Variant, s: Settings): Promise<LoadInstance> {
+  const { service, bootMs } = await boot(variant, s);
+  return guarded(service, async () => {
+    await settled(service, variant, s);
+    const afterBoot = treeMemory(service.pid);
+    const url = `http://${HOST}:${service.port}/hello`;
+    const load = (seconds: number, close: boolean) =>
+      s.loadgen.run({ url, connections: s.connections, seconds, close, cpus: s.loadCpus });
+    await load(s.warmupSeconds, false);
+    const keepAlive = await load(s.loadSeconds, false);
+    await load(s.warmupSeconds, true);
+    const pids = treePids(service.pid);
+    const cpuBefore = treeCpuSeconds(pids);
+    const close = await load(s.loadSeconds, true);
+    const cpuUsPerRequest = ((treeCpuSeconds(pids) - cpuBefore) / close.requests) * 1e6;
+    await sleep(s.settleMs);
+    const afterLoad = treeMemory(service.pid);
+    const { sentAt, exitAt } = await sigtermToExit(service);
+    return { bootMs, afterBoot, keepAlive, close, cpuUsPerRequest, afterLoad, drainNoConnectionsMs: exitAt - sentAt };
+  });
+}
+
+export async function idleKeepAliveInstance(variant: Variant, s: Settings): Promise<{ bootMs: number; drainMs: number }> {
+  const { service, bootMs } = await boot(variant, s);
+  return guarded(service, async () => {
+    const socket = new KeepAliveSocket(service.port);
+    try {
+      await socket.connected;
+      const res = await socket.request('/hello', 5_000);
+      if (res.status !== 200) throw new Error(`/hello answered ${res.status}`);
+      const { sentAt, exitAt } = await sigtermToExit(service);
+      return { bootMs, drainMs: exitAt - sentAt };
+    } finally {
+      socket.destroy();
+    }
+  });
+}
+
+export interface InFlightDrain {
+  bootMs: number;
+  /** SIGTERM → whole tree exited. */
+  totalMs: number;
+  /** The in-flight response arrived → whole tree exited. */
+  afterResponseMs: number;
+  /** The Connection header the in-flight response went out with. */
+  connection: string;
+}
+
+export async function inFlightInstance(variant: Variant, s: Settings): Promise<InFlightDrain> {
+  const { service, bootMs } = await boot(variant, s);
+  return guarded(service, async () => {
+    const socket = new KeepAliveSocket(service.port);
+    try {
+      await socket.connected;
+      const response = socket.request(`/slow?ms=${s.slowMs}`, s.slowMs + DRAIN_TIMEOUT_MS);
+      response.catch(() => undefined); // awaited below; a rejection before then is not unhandled
+      await sleep(Math.min(200, s.slowMs / 4)); // the request is inside the handler now
+      const pids = treePids(service.pid);
+      const sentAt = performance.now();
+      process.kill(service.pid, 'SIGTERM');
+      const res = await response;
+      if (res.status !== 200) throw new Error(`/slow answered ${res.status} during the drain`);
+      const exitAt = await treeExited(service, pids, DRAIN_TIMEOUT_MS);
+      return { bootMs, totalMs: exitAt - sentAt, afterResponseMs: exitAt - res.at, connection: res.connection ?? '(none)' };
+    } finally {
+      socket.destroy();
+    }
+  });
+}
