@@ -19,7 +19,7 @@ export function terminationGracePeriodSeconds(preStopSeconds: number, serviceJso
 
 /**
  * /healthcheck answers 503 once draining and the listener closes, so a liveness probe fails during a
- * drain. Current kubelets stop liveness probes on a terminating pod; for any that do not, this many
+ * drain. Recent kubelets stop liveness probes once a pod is terminating; for any that do not, this many
  * failures take longer than preStop + drain, so liveness never kills a pod that is draining.
  */
 export function livenessFailureThreshold(preStopSeconds: number, serviceJson: ServiceJson) {
