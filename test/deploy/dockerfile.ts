@@ -32,3 +32,6 @@ export function execForm(args: string): string[] | undefined {
     return undefined;
   }
 }
+
+/** Arguments of a container command that put a shell or npm between PID 1 and node. */
+export const wrappers = (command: string[]) => command.filter((arg) => /(^|\/)(sh|bash|npm|npx)$/.test(arg) || arg === '-c');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { request } from '../helpers/http.js';
+import { wrappers } from './dockerfile.js';
 import { CLI, helloServiceJson, makeServiceRoot, REPO, trackServices } from '../helpers/service.js';
 
 const HELLO = join(REPO, 'examples/hello');
@@ -43,7 +44,7 @@ describe('manifest examples/hello', () => {
     expect(command[0]).toBe('node');
     expect(command[1]).toMatch(/\/service-lifecycle\/dist\/src\/cli\.js$/);
     expect(command[2]).toBe('start');
-    expect(command.filter((arg: string) => /(^|\/)(sh|bash|npm)$/.test(arg) || arg === '-c')).toEqual([]);
+    expect(wrappers(command)).toEqual([]);
   });
 
   it('sets memory from service.json, a CPU per worker, PORT and a keep-alive above the LB idle timeout', () => {
