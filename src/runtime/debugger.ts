@@ -13,8 +13,12 @@ export function openDebugger(port: number) {
   }
   try {
     inspector.open(port, '127.0.0.1', false);
-    info('debugger', { url: inspector.url(), host: '127.0.0.1', port });
   } catch (err) {
     warn('debugger-unavailable', { port, error: (err as Error).message, fix: 'set INSPECT_PORT to a free port' });
+    return;
   }
+  // Node 20 does not throw when the port is taken: it prints a note and leaves url() empty.
+  const url = inspector.url();
+  if (url) info('debugger', { url, host: '127.0.0.1', port });
+  else warn('debugger-unavailable', { port, error: 'the inspector could not bind', fix: 'set INSPECT_PORT to a free port' });
 }
