@@ -244,6 +244,22 @@ describe('failures: one clear line and a documented exit code', () => {
     expectJsonLinesOnly(svc);
   });
 
+  test('an invalid service.json exits 78 with one line per problem, naming field, value and fix', async () => {
+    const svc = services.start(makeServiceRoot({ serviceJson: { workers: 1, memory: 'lots', routes: { hello: { path: 'hello' } } }, entry: HELLO_ENTRY }));
+    expect((await svc.exited).code).toBe(78);
+    const failed = svc.lines.filter(ofType('boot-failed'));
+    expect(failed.map((l) => l.field)).toEqual(['memory', 'routes.hello.path']);
+    expect(failed[0]!.message).toMatch(/service\.json: "memory" is "lots"; expected a positive integer/);
+    expect(failed[1]!.message).toMatch(/service\.json: "routes\.hello\.path" is "hello"; expected a path starting with "\/"/);
+    expectJsonLinesOnly(svc);
+  });
+
+  test('a bad environment variable exits 64 naming it', async () => {
+    const svc = services.start(makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY }), { env: { SHUTDOWN_DELAY_MS: 'soon' } });
+    expect((await svc.exited).code).toBe(64);
+    expect(await svc.waitForLine(ofType('boot-failed'))).toMatchObject({ field: 'SHUTDOWN_DELAY_MS', message: 'SHUTDOWN_DELAY_MS is "soon"; expected milliseconds from 0 to 600000' });
+  });
+
   test('a dead LIFECYCLE_UP_URL is logged and the service keeps serving', async () => {
     const url = `http://127.0.0.1:${await deadPort()}/up`;
     const svc = services.start(makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY }), { env: { LIFECYCLE_UP_URL: url } });
