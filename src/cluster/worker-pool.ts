@@ -43,7 +43,7 @@ export class WorkerPool {
   constructor(
     size: number,
     private readonly policy: RespawnPolicy,
-    private port: number,
+    private readonly port: number,
     private readonly hooks: PoolHooks,
   ) {
     this.slots = Array.from({ length: size }, (_, index) => ({ index, backoff: new Backoff(policy) }));
@@ -80,13 +80,13 @@ export class WorkerPool {
     slot.respawnTimer = undefined;
     if (this.stopping) return;
     const forkedAt = Date.now();
-    // The actual port once known, so a respawned worker joins the same listening handle under PORT=0.
+    // Always the configured port: node:cluster shares one listening handle per requested port, so
+    // a respawned worker asking for PORT=0 joins the handle its siblings already listen on.
     const worker = cluster.fork({ PORT: String(this.port) });
     this.live.add(worker);
     worker.on('listening', (address) => {
       slot.servingSince = Date.now();
       this.everServed = true;
-      this.port = address.port;
       info('worker-online', { slot: slot.index, workerPid: worker.process.pid, port: address.port, bootMs: slot.servingSince - forkedAt });
       this.hooks.onListening(address.port);
     });

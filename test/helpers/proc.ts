@@ -64,3 +64,13 @@ export function listeningSockets(pid: number): ListeningSocket[] {
   }
   return found;
 }
+
+/** False once `pid` has exited (a zombie not yet reaped by its new parent counts as exited). */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}

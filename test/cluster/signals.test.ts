@@ -1,0 +1,82 @@
+import { afterEach, expect, test } from 'vitest';
+import { request, sleep } from '../helpers/http.js';
+import { isRunning } from '../helpers/proc.js';
+import { trackServices, type RunningService } from '../helpers/service.js';
+import { linesOf, startCluster } from './cluster-service.js';
+
+const services = trackServices();
+afterEach(() => services.cleanup());
+
+/** One `/slow` request per worker, resolved once each worker has logged that its request arrived. */
+async function slowRequestOnEachWorker(svc: RunningService, port: number, workerPids: number[], ms: number) {
+  const replies = workerPids.map(() => request(port, `/slow?ms=${ms}`));
+  await svc.waitForLine(() => new Set(linesOf(svc, 'slow-start').map((l) => l.pid)).size === workerPids.length, 5_000);
+  expect(new Set(linesOf(svc, 'slow-start').map((l) => l.pid))).toEqual(new Set(workerPids));
+  return replies;
+}
+
+test('SIGTERM with a 1 s request in flight on each worker: both answer 200, the primary exits 15 within 300 ms of the last', async () => {
+  const { svc, port, workerPids } = await startCluster(services, { workers: 2 });
+  const replies = await slowRequestOnEachWorker(svc, port, workerPids, 1_000);
+  const signalledAt = performance.now();
+  svc.kill('SIGTERM');
+
+  const answered = await Promise.all(replies);
+  const { code, at } = await svc.exited;
+  expect(code).toBe(15);
+  for (const reply of answered) {
+    expect(reply.status).toBe(200);
+    expect(reply.headers.connection).toBe('close');
+  }
+  expect(new Set(answered.map((r) => JSON.parse(r.body).pid))).toEqual(new Set(workerPids));
+  const lastResponse = Math.max(...answered.map((r) => r.at));
+  console.log(`SIGTERM drain: signal -> last response ${Math.round(lastResponse - signalledAt)} ms, last response -> primary exit ${Math.round(at - lastResponse)} ms`);
+  expect(at - lastResponse).toBeLessThan(300);
+
+  // Each worker drained through its own statechart and exited 15; none was respawned.
+  for (const pid of workerPids) {
+    expect(linesOf(svc, 'draining', pid)).toEqual([expect.objectContaining({ signal: 'SIGTERM' })]);
+    expect(linesOf(svc, 'exit', pid)).toEqual([expect.objectContaining({ code: 15 })]);
+  }
+  expect(linesOf(svc, 'worker-exit').map((l) => l.code)).toEqual([15, 15]);
+  expect(linesOf(svc, 'worker-respawn')).toEqual([]);
+});
+
+test('Ctrl-C (SIGINT to the primary and every worker at once) mid-request: workers drain, both answer 200, exit 2', async () => {
+  const { svc, port, workerPids } = await startCluster(services, { workers: 2 });
+  const replies = await slowRequestOnEachWorker(svc, port, workerPids, 500);
+  const signalledAt = performance.now();
+  // What a terminal does on Ctrl-C: the whole foreground process group gets SIGINT.
+  for (const pid of [svc.child.pid!, ...workerPids]) process.kill(pid, 'SIGINT');
+
+  const answered = await Promise.all(replies);
+  const { code, at } = await svc.exited;
+  expect(answered.map((r) => r.status)).toEqual([200, 200]);
+  expect(code).toBe(2);
+  console.log(`SIGINT drain: signal -> primary exit ${Math.round(at - signalledAt)} ms`);
+  for (const pid of workerPids) expect(linesOf(svc, 'exit', pid)).toEqual([expect.objectContaining({ code: 2 })]);
+  expect(linesOf(svc, 'worker-respawn')).toEqual([]);
+});
+
+test('a worker that alone gets SIGINT drains its request, exits 2 and is replaced: the primary did not ask', async () => {
+  const { svc, port, workerPids } = await startCluster(services, { workers: 2 });
+  const [target] = workerPids as [number, number];
+  const replies = await slowRequestOnEachWorker(svc, port, workerPids, 500);
+  process.kill(target, 'SIGINT');
+  expect((await Promise.all(replies)).map((r) => r.status)).toEqual([200, 200]);
+  const respawn = await svc.waitForLine((l) => l.type === 'worker-respawn');
+  expect(respawn).toMatchObject({ workerPid: target, code: 2, signal: null });
+  await svc.waitForLine((l) => l.type === 'worker-online' && !workerPids.includes(l.workerPid as number));
+  expect((await request(port, '/hello')).status).toBe(200);
+});
+
+test('SIGKILL the primary: no worker process is left after 2 s', async () => {
+  const { svc, workerPids } = await startCluster(services, { workers: 2 });
+  expect(workerPids.every(isRunning)).toBe(true);
+  svc.kill('SIGKILL');
+  const killedAt = performance.now();
+  await svc.exited;
+  while (workerPids.some(isRunning) && performance.now() - killedAt < 2_000) await sleep(10);
+  console.log(`primary SIGKILLed -> workers gone: ${Math.round(performance.now() - killedAt)} ms`);
+  expect(workerPids.filter(isRunning)).toEqual([]);
+});
