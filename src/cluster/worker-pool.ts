@@ -37,13 +37,14 @@ export class WorkerPool {
   private readonly live = new Set<Worker>();
   private readonly crashes: CrashWindow;
   private stopping = false;
-  private everServed = false;
+  /** Set once any worker listened: the service has served. */
+  private listeningPort?: number;
   private emptied: Array<() => void> = [];
 
   constructor(
     size: number,
     private readonly policy: RespawnPolicy,
-    private readonly port: number,
+    private requestedPort: number,
     private readonly hooks: PoolHooks,
   ) {
     this.slots = Array.from({ length: size }, (_, index) => ({ index, backoff: new Backoff(policy) }));
@@ -80,13 +81,15 @@ export class WorkerPool {
     slot.respawnTimer = undefined;
     if (this.stopping) return;
     const forkedAt = Date.now();
-    // Always the configured port: node:cluster shares one listening handle per requested port, so
-    // a respawned worker asking for PORT=0 joins the handle its siblings already listen on.
-    const worker = cluster.fork({ PORT: String(this.port) });
+    // node:cluster shares one listening handle per *requested* port while a worker holds it: a
+    // respawn asks for what its siblings asked for (PORT=0 included); with none left, for the port
+    // the service already announced.
+    if (this.live.size === 0 && this.listeningPort !== undefined) this.requestedPort = this.listeningPort;
+    const worker = cluster.fork({ PORT: String(this.requestedPort) });
     this.live.add(worker);
     worker.on('listening', (address) => {
       slot.servingSince = Date.now();
-      this.everServed = true;
+      this.listeningPort = address.port;
       info('worker-online', { slot: slot.index, workerPid: worker.process.pid, port: address.port, bootMs: slot.servingSince - forkedAt });
       this.hooks.onListening(address.port);
     });
@@ -107,7 +110,7 @@ export class WorkerPool {
       if (this.live.size === 0) for (const resolve of this.emptied.splice(0)) resolve();
       return;
     }
-    if (!this.everServed && code !== null && BOOT_FAILURES.has(code)) {
+    if (this.listeningPort === undefined && code !== null && BOOT_FAILURES.has(code)) {
       this.stopRespawning();
       this.hooks.onBootFailed(`worker ${worker.process.pid} could not boot (exit code ${code}); its boot-failed line says why`, code);
       return;

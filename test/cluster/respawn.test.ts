@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
 import { request } from '../helpers/http.js';
 import { childPids } from '../helpers/proc.js';
-import { makeServiceRoot, trackServices } from '../helpers/service.js';
+import { makeServiceRoot, trackServices, type LogLine } from '../helpers/service.js';
 import { clusterServiceJson, isWorkerOnline, linesOf, startCluster } from './cluster-service.js';
 
 const services = trackServices();
@@ -97,4 +97,13 @@ test('a worker whose entry module cannot load is a boot failure: the primary exi
   expect(linesOf(svc, 'worker-respawn')).toEqual([]);
   expect(linesOf(svc, 'boot-failed', svc.child.pid)[0]?.message).toMatch(/could not boot \(exit code 78\)/);
   expect(linesOf(svc, 'boot-failed').some((l) => l.pid !== svc.child.pid && /config is not/.test(String(l.message)))).toBe(true);
+});
+
+test('PORT=0: when every worker was killed, the replacements listen on the port already announced', async () => {
+  const { svc, port, workerPids } = await startCluster(services, { workers: 2 });
+  for (const pid of workerPids) process.kill(pid, 'SIGKILL');
+  const fresh = (l: LogLine) => isWorkerOnline(l) && !workerPids.includes(l.workerPid as number);
+  await svc.waitForLine(() => svc.lines.filter(fresh).length === 2);
+  expect(svc.lines.filter(fresh).map((l) => l.port)).toEqual([port, port]);
+  expect((await request(port, '/hello')).status).toBe(200);
 });
