@@ -10,6 +10,7 @@ import { loadServiceJson } from './config/service-json.js';
 import { resolveWorkerCount } from './config/workers.js';
 import { LifecycleErrors } from './errors.js';
 import { describeError, error as logError, info, warn } from './log.js';
+import { exitAfterTransition } from './runtime/exit.js';
 import { drainDeadlineMs, SIGINT_DEADLINE_MS, type DrainSignal, type LoadedConfig, type Mode, type Runner } from './runtime/runner.js';
 
 /** `main` is the process the user started; `worker` was forked by a cluster primary. */
@@ -138,7 +139,5 @@ export function logSignalBeforeServing({ event }: ActionArgs) {
 }
 
 export function exitProcess({ context }: ActionArgs) {
-  const code = context.exitCode ?? 0;
-  info('exit', { code, ...(context.error ? { reason: context.error } : {}) });
-  process.exit(code);
+  exitAfterTransition(context.exitCode ?? 0, context.error);
 }

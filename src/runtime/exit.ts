@@ -1,0 +1,30 @@
+/**
+ * The one way the lifecycle ends the process. The exit is deferred by a microtask so the
+ * statechart first finishes its transition into `exited` (the transition log and the inspector
+ * see it), and hooks such as the inspector's flush get a bounded moment to run.
+ */
+import { info } from '../log.js';
+
+type ExitHook = () => Promise<void>;
+const hooks = new Set<ExitHook>();
+
+/** Longest an exit hook may hold the exit; a dead or slow peer never delays it more. */
+export const EXIT_HOOK_BUDGET_MS = 250;
+
+/** Registers work to finish before exit; returns the function that unregisters it. */
+export function beforeExit(hook: ExitHook): () => void {
+  hooks.add(hook);
+  return () => hooks.delete(hook);
+}
+
+export function exitAfterTransition(code: number, reason?: string) {
+  queueMicrotask(() => {
+    info('exit', { code, ...(reason ? { reason } : {}) });
+    if (hooks.size === 0) process.exit(code);
+    // The statechart no longer listens; a signal now must not kill the process mid-flush.
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => {});
+    const budget = new Promise<void>((resolve) => setTimeout(resolve, EXIT_HOOK_BUDGET_MS).unref());
+    const work = Promise.allSettled([...hooks].map((hook) => hook()));
+    void Promise.race([work, budget]).then(() => process.exit(code));
+  });
+}
