@@ -6,6 +6,8 @@ import { usageFail } from './commands/usage.js';
 const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): void | Promise<void> }>> = {
   start: () => import('./commands/start.js'),
   manifest: () => import('./commands/manifest.js'),
+  inspect: () => import('./commands/inspect.js'),
+  diagram: () => import('./commands/diagram.js'),
   help: () => import('./commands/help.js'),
 };
 

@@ -1,5 +1,6 @@
 import { createActor, type InspectionEvent, type Observer } from 'xstate';
 import { lifecycleMachine, type LifecycleInput } from '../machines/lifecycle.js';
+import type { Role } from './actors.js';
 import { EXIT } from './exit-codes.js';
 import { describeError, error as logError, info } from './log.js';
 
@@ -10,7 +11,8 @@ export interface StartOptions extends LifecycleInput {
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 }
 
-const stateName = (value: unknown): string =>
+/** `servingInline.listening` for `{ servingInline: 'listening' }`. */
+export const stateName = (value: unknown): string =>
   typeof value === 'string'
     ? value
     : Object.entries(value as Record<string, unknown>)
@@ -27,6 +29,18 @@ export function transitionLogger(): (event: InspectionEvent) => void {
     info('lifecycle', { from: current ?? null, to, event: inspection.event.type });
     current = to;
   };
+}
+
+/**
+ * Options a CLI process takes from its environment: `LIFECYCLE_QUIET=1` (what `start --quiet`
+ * sets) and `LIFECYCLE_INSPECT=ws://…` (what `start --inspect-lifecycle` sets). Cluster workers
+ * inherit the environment, so they stay quiet and connect their own inspector the same way.
+ */
+export async function optionsFromEnv(env: NodeJS.ProcessEnv, role: Role): Promise<Pick<StartOptions, 'quiet' | 'inspect'>> {
+  const quiet = env.LIFECYCLE_QUIET === '1';
+  if (!env.LIFECYCLE_INSPECT) return { quiet };
+  const [{ parseInspectorUrl }, { connectInspector }] = await Promise.all([import('./inspect/url.js'), import('./inspect/connect.js')]);
+  return { quiet, inspect: connectInspector(parseInspectorUrl(env.LIFECYCLE_INSPECT, 'LIFECYCLE_INSPECT'), role).inspect };
 }
 
 /** Boots a service: `createActor(lifecycleMachine, { input })` plus the transition log. */

@@ -4,8 +4,9 @@
  * If the primary dies (even by SIGKILL) the IPC channel closes and node:cluster's own
  * 'disconnect' handler exits this worker at once, so no worker outlives its primary.
  */
-import { startLifecycle } from '../run.js';
+import { optionsFromEnv, startLifecycle } from '../run.js';
 
 const root = process.argv[2];
 if (!root) throw new Error('worker-main: missing service root argument');
-startLifecycle({ root, role: 'worker' });
+// --quiet and --inspect-lifecycle reach the worker through the environment it inherits.
+startLifecycle({ root, role: 'worker', ...(await optionsFromEnv(process.env, 'worker')) });

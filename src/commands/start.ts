@@ -1,13 +1,22 @@
 import { resolve } from 'node:path';
 import { parseCommandArgs, usageFail } from './usage.js';
 
+const INSPECT_FLAG = '--inspect-lifecycle';
+
 export async function run(argv: string[]) {
-  const { values, positionals } = parseCommandArgs('start', argv, {
+  // A bare --inspect-lifecycle means the default URL; parseArgs wants a value, so give it an empty one.
+  const args = argv.map((arg) => (arg === INSPECT_FLAG ? `${INSPECT_FLAG}=` : arg));
+  const { values, positionals } = parseCommandArgs('start', args, {
     port: { type: 'string' },
     quiet: { type: 'boolean' },
+    'inspect-lifecycle': { type: 'string' },
   });
   if (positionals.length > 1) usageFail(`start takes one service root, got ${positionals.length}: ${positionals.join(' ')}`);
   const root = resolve(positionals[0] ?? '.');
-  const { startLifecycle } = await import('../run.js');
-  startLifecycle({ root, flags: { port: values.port }, quiet: values.quiet });
+  // Through the environment, so cluster workers (which inherit it) follow the same flags.
+  if (values.quiet) process.env.LIFECYCLE_QUIET = '1';
+  if (values['inspect-lifecycle'] !== undefined) process.env.LIFECYCLE_INSPECT = values['inspect-lifecycle'] || '1';
+  const { optionsFromEnv, startLifecycle } = await import('../run.js');
+  const options = await optionsFromEnv(process.env, 'main').catch((err: Error) => usageFail(err.message));
+  startLifecycle({ root, flags: { port: values.port }, ...options });
 }
