@@ -110,7 +110,7 @@ export const lifecycleMachine = setup({
       invoke: {
         id: 'loadConfig',
         src: 'loadConfig',
-        input: ({ context }) => ({ root: context.root, env: context.env, flags: context.flags }),
+        input: ({ context }) => ({ root: context.root, env: context.env, flags: context.flags, role: context.role }),
         onDone: { target: 'resolveWorkers', actions: 'recordConfig' },
         onError: { target: 'exited', actions: ['recordFailure', 'logFailure'] },
       },

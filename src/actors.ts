@@ -6,7 +6,6 @@
 import { cpus } from 'node:os';
 import { fromCallback, fromPromise, type AnyActorRef, type ErrorActorEvent } from 'xstate';
 import { readRuntimeEnv } from './config/env.js';
-import { loadServiceJson } from './config/service-json.js';
 import { resolveWorkerCount } from './config/workers.js';
 import { LifecycleErrors } from './errors.js';
 import { describeError, error as logError, info, warn } from './log.js';
@@ -59,10 +58,19 @@ export const processEvents = fromCallback(({ sendBack }) => {
   };
 });
 
-export const loadConfig = fromPromise<LoadedConfig, { root: string; env: NodeJS.ProcessEnv; flags: { port?: string } }>(
+/** A cluster worker takes service.json as its primary validated it; any other process reads and validates it. */
+async function readServiceJson(root: string, env: NodeJS.ProcessEnv, role: Role) {
+  if (role === 'worker') {
+    const inherited = (await import('./cluster/inherited-service-json.js')).takeInheritedServiceJson(env);
+    if (inherited) return inherited;
+  }
+  return (await import('./config/service-json.js')).loadServiceJson(root);
+}
+
+export const loadConfig = fromPromise<LoadedConfig, { root: string; env: NodeJS.ProcessEnv; flags: { port?: string }; role: Role }>(
   async ({ input }) => {
     const runtime = readRuntimeEnv(input.env, input.flags);
-    const serviceJson = await loadServiceJson(input.root);
+    const serviceJson = await readServiceJson(input.root, input.env, input.role);
     // Before the entry module is imported, so the service sees it at import time.
     if (serviceJson.deterministicVary) input.env.DETERMINISTIC_VARY = 'true';
     return { root: input.root, serviceJson, runtime };

@@ -4,6 +4,7 @@ import type { StartInput } from '../actors.js';
 import { LifecycleError } from '../errors.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import type { DrainOptions, Runner } from '../runtime/runner.js';
+import { serviceJsonEnv } from './inherited-service-json.js';
 import { createIpcRouter } from './ipc-router.js';
 import { KillDeadline } from './kill-deadline.js';
 import { readRespawnPolicy } from './respawn-policy.js';
@@ -22,7 +23,8 @@ export function startPrimary({ config, decision, parent }: StartInput, abort: Ab
 
   return new Promise<Runner>((resolve, reject) => {
     let runner: Runner | undefined;
-    const pool: WorkerPool = new WorkerPool(decision.workers, policy, config.runtime.port, {
+    const options = { size: decision.workers, policy, port: config.runtime.port, env: serviceJsonEnv(config.serviceJson) };
+    const pool: WorkerPool = new WorkerPool(options, {
       onListening: (port) => {
         if (runner) return;
         runner = clusterRunner(pool, port);

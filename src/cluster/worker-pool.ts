@@ -8,6 +8,16 @@ import type { RespawnPolicy } from './respawn-policy.js';
 /** Exit codes meaning "this service cannot boot" (bad entry module, port): retrying cannot help. */
 const BOOT_FAILURES: ReadonlySet<number> = new Set([EXIT.USAGE, EXIT.LISTEN_FAILED, EXIT.BOOT_FAILED]);
 
+export interface PoolOptions {
+  /** Number of worker slots. */
+  size: number;
+  policy: RespawnPolicy;
+  /** The configured PORT (0: any free port, shared by all workers). */
+  port: number;
+  /** Added to every worker's environment. */
+  env: Record<string, string>;
+}
+
 export interface PoolHooks {
   /** A worker is listening; the first call means the cluster serves. */
   onListening(port: number): void;
@@ -41,14 +51,15 @@ export class WorkerPool {
   private listeningPort?: number;
   private emptied: Array<() => void> = [];
 
+  private requestedPort: number;
+
   constructor(
-    size: number,
-    private readonly policy: RespawnPolicy,
-    private requestedPort: number,
+    private readonly options: PoolOptions,
     private readonly hooks: PoolHooks,
   ) {
-    this.slots = Array.from({ length: size }, (_, index) => ({ index, backoff: new Backoff(policy) }));
-    this.crashes = new CrashWindow(policy.crashLoopWindowMs);
+    this.requestedPort = options.port;
+    this.slots = Array.from({ length: options.size }, (_, index) => ({ index, backoff: new Backoff(options.policy) }));
+    this.crashes = new CrashWindow(options.policy.crashLoopWindowMs);
   }
 
   start() {
@@ -85,7 +96,7 @@ export class WorkerPool {
     // respawn asks for what its siblings asked for (PORT=0 included); with none left, for the port
     // the service already announced.
     if (this.live.size === 0 && this.listeningPort !== undefined) this.requestedPort = this.listeningPort;
-    const worker = cluster.fork({ PORT: String(this.requestedPort) });
+    const worker = cluster.fork({ ...this.options.env, PORT: String(this.requestedPort) });
     this.live.add(worker);
     worker.on('listening', (address) => {
       slot.servingSince = Date.now();
@@ -116,12 +127,12 @@ export class WorkerPool {
       return;
     }
     const recentExits = this.crashes.record();
-    if (recentExits >= this.policy.crashLoopExits) {
+    if (recentExits >= this.options.policy.crashLoopExits) {
       this.stopRespawning();
       const reason =
-        `${recentExits} unexpected worker exits within ${this.policy.crashLoopWindowMs} ms (last: ${describeExit(code, signal)}); ` +
+        `${recentExits} unexpected worker exits within ${this.options.policy.crashLoopWindowMs} ms (last: ${describeExit(code, signal)}); ` +
         'gave up so the orchestrator restarts the service with its own backoff';
-      logError('crash-loop', { ...exit, recentExits, windowMs: this.policy.crashLoopWindowMs, reason });
+      logError('crash-loop', { ...exit, recentExits, windowMs: this.options.policy.crashLoopWindowMs, reason });
       this.hooks.onCrashLoop(reason);
       return;
     }

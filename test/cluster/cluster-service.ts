@@ -3,8 +3,8 @@ import { helloServiceJson, makeServiceRoot, type LogLine, type RunningService, t
 
 /**
  * HELLO_ENTRY plus: `/slow` logs `slow-start` when a request arrives, `/send` posts a message of
- * its own over the IPC channel, `/once` logs a message through ctx.logOnce, `/spin?ms=N` blocks the
- * worker's event loop (so it cannot react to signals) for N ms.
+ * its own over the IPC channel, `/once` logs a message through ctx.logOnce, `/stuck?ms=N` blocks the
+ * worker's event loop (so it cannot react to signals) for N ms without using CPU.
  */
 export const CLUSTER_ENTRY = `
 const line = (type) => process.stdout.write(JSON.stringify({ type, pid: process.pid }) + '\\n');
@@ -19,10 +19,9 @@ export default {
     },
     send: (ctx) => { process.send({ hello: 'primary', from: process.pid }); ctx.body = { sent: true, pid: process.pid }; },
     once: (ctx) => { ctx.logOnce('deprecated setting used'); ctx.body = { pid: process.pid }; },
-    spin: (ctx) => {
-      line('spin-start');
-      const until = Date.now() + Math.min(Number(ctx.query.ms ?? 1000), 10000);
-      while (Date.now() < until);
+    stuck: (ctx) => {
+      line('stuck-start');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(Number(ctx.query.ms ?? 1000), 10000));
       ctx.body = { pid: process.pid };
     },
   },
@@ -37,7 +36,7 @@ export const clusterServiceJson = (workers: number) =>
       slow: { path: '/slow', public: true },
       send: { path: '/send', public: true },
       once: { path: '/once', public: true },
-      spin: { path: '/spin', public: true },
+      stuck: { path: '/stuck', public: true },
     },
   });
 

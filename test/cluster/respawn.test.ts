@@ -4,7 +4,7 @@ import { afterEach, expect, test } from 'vitest';
 import { request } from '../helpers/http.js';
 import { childPids } from '../helpers/proc.js';
 import { makeServiceRoot, trackServices, type LogLine } from '../helpers/service.js';
-import { clusterServiceJson, isWorkerOnline, linesOf, startCluster } from './cluster-service.js';
+import { CLUSTER_ENTRY, clusterServiceJson, isWorkerOnline, linesOf, startCluster } from './cluster-service.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());
@@ -106,4 +106,13 @@ test('PORT=0: when every worker was killed, the replacements listen on the port 
   await svc.waitForLine(() => svc.lines.filter(fresh).length === 2);
   expect(svc.lines.filter(fresh).map((l) => l.port)).toEqual([port, port]);
   expect((await request(port, '/hello')).status).toBe(200);
+});
+
+test('a bad LIFECYCLE_RESPAWN_BASE_MS is one line naming the variable and exit 64, before any worker is forked', async () => {
+  const root = makeServiceRoot({ serviceJson: clusterServiceJson(2), entry: CLUSTER_ENTRY });
+  const svc = services.start(root, { env: { LIFECYCLE_RESPAWN_BASE_MS: 'fast' } });
+  expect((await svc.exited).code).toBe(64);
+  expect(linesOf(svc, 'boot-failed')).toEqual([expect.objectContaining({ field: 'LIFECYCLE_RESPAWN_BASE_MS', pid: svc.child.pid })]);
+  expect(linesOf(svc, 'boot-failed')[0]!.message).toMatch(/^LIFECYCLE_RESPAWN_BASE_MS is "fast"; expected milliseconds/);
+  expect(svc.lines.filter((l) => l.pid !== svc.child.pid)).toEqual([]);
 });

@@ -81,20 +81,20 @@ test('SIGKILL the primary: no worker process is left after 2 s', async () => {
   expect(workerPids.filter(isRunning)).toEqual([]);
 });
 
-test('SIGINT during a SIGTERM drain brings the deadline to 1 s: a worker stuck in a busy loop is SIGKILLed then, exit 15', async () => {
+test('SIGINT during a SIGTERM drain brings the deadline to 1 s: a stuck worker is SIGKILLed then, exit 15', async () => {
   const { svc, port } = await startCluster(services, { workers: 2 });
-  const stuck = request(port, '/spin?ms=6000').catch((err: Error) => err);
-  const spinning = (await svc.waitForLine((l) => l.type === 'spin-start', 5_000)).pid;
+  const stuck = request(port, '/stuck?ms=6000').catch((err: Error) => err);
+  const blocked = (await svc.waitForLine((l) => l.type === 'stuck-start', 5_000)).pid;
   svc.kill('SIGTERM');
   await svc.waitForLine((l) => l.type === 'draining' && l.pid === svc.child.pid);
   const interruptedAt = performance.now();
   svc.kill('SIGINT');
   const { code, at } = await svc.exited;
   expect(code).toBe(15);
-  expect(linesOf(svc, 'worker-exit').find((l) => l.workerPid === spinning)).toMatchObject({ signal: 'SIGKILL', code: null });
+  expect(linesOf(svc, 'worker-exit').find((l) => l.workerPid === blocked)).toMatchObject({ signal: 'SIGKILL', code: null });
   const killedAfter = at - interruptedAt;
   console.log(`SIGTERM then SIGINT, stuck worker: SIGINT -> primary exit ${Math.round(killedAfter)} ms`);
-  // Not before the 1 s deadline, and long before the 6 s busy loop or the 30 s SIGTERM deadline would end.
+  // Not before the 1 s deadline, and long before the 6 s block or the 30 s SIGTERM deadline would end.
   expect(killedAfter).toBeGreaterThanOrEqual(950);
   expect(killedAfter).toBeLessThan(5_000);
   expect(await stuck).toBeInstanceOf(Error);
