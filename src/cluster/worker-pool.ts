@@ -47,11 +47,11 @@ export class WorkerPool {
   private readonly live = new Set<Worker>();
   private readonly crashes: CrashWindow;
   private stopping = false;
+  private emptied: Array<() => void> = [];
+  /** The PORT workers are forked with. */
+  private requestedPort: number;
   /** Set once any worker listened: the service has served. */
   private listeningPort?: number;
-  private emptied: Array<() => void> = [];
-
-  private requestedPort: number;
 
   constructor(
     private readonly options: PoolOptions,

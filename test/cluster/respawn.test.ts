@@ -99,6 +99,20 @@ test('a worker whose entry module cannot load is a boot failure: the primary exi
   expect(linesOf(svc, 'boot-failed').some((l) => l.pid !== svc.child.pid && /config is not/.test(String(l.message)))).toBe(true);
 });
 
+test('the port is taken: the workers exit 69 and so does the primary, no respawn', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, resolve));
+  try {
+    const root = makeServiceRoot({ serviceJson: clusterServiceJson(2), entry: CLUSTER_ENTRY });
+    const svc = services.start(root, { env: { PORT: String((taken.address() as AddressInfo).port) } });
+    expect((await svc.exited).code).toBe(69);
+    expect(linesOf(svc, 'worker-respawn')).toEqual([]);
+    expect(linesOf(svc, 'boot-failed').some((l) => l.pid !== svc.child.pid && l.field === 'PORT')).toBe(true);
+  } finally {
+    taken.close();
+  }
+});
+
 test('PORT=0: when every worker was killed, the replacements listen on the port already announced', async () => {
   const { svc, port, workerPids } = await startCluster(services, { workers: 2 });
   for (const pid of workerPids) process.kill(pid, 'SIGKILL');
