@@ -1,6 +1,39 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import type { DrainOptions } from './runner.js';
+
+/**
+ * During a drain, a socket that carried a response this recently may already have its next request
+ * on the wire (a keep-alive client, or a connection accepted just before the listener closed): it
+ * gets until then to send it, and the answer goes out with `Connection: close`. A socket idle for
+ * longer is destroyed at once.
+ */
+export const IDLE_GRACE_MS = 250;
+
+/**
+ * Longest the listener stays open after the drain decided to close it, while queued connections are
+ * accepted (Node accepts one per event-loop turn) and new ones keep arriving.
+ */
+export const ACCEPT_QUEUE_FLUSH_MS = 500;
+
+/**
+ * Re-listens with a backlog of 0 so the kernel drops new SYNs while the queue is being emptied: those
+ * clients retry after 1 s and find the port closed (refused) instead of being accepted into the
+ * queue and reset when the listener closes. Only a listening socket this process owns has this
+ * (not a cluster worker's, whose connections come from the primary).
+ */
+function shrinkAcceptQueue(server: Server) {
+  const handle = (server as unknown as { _handle?: { listen?: (backlog: number) => number; constructor?: { name?: string } } })._handle;
+  if (handle?.constructor?.name === 'TCP') handle.listen?.(0);
+}
+
+interface SocketState {
+  /** Requests received on the socket whose response is not finished. */
+  active: number;
+  /** performance.now() of the connection or of its last finished response. */
+  lastActive: number;
+  idleTimer?: NodeJS.Timeout;
+}
 
 /**
  * Tracks an HTTP server's sockets and in-flight responses, and drains it the way a load balancer
@@ -9,21 +42,27 @@ import type { DrainOptions } from './runner.js';
  * Single-process mode and every cluster worker use this one implementation.
  */
 export class HttpDrain {
-  private readonly inFlight = new Map<Socket, number>();
+  private readonly sockets = new Map<Socket, SocketState>();
   private readonly responses = new Set<ServerResponse>();
   private draining = false;
+  private listenerClosed = false;
   private deadlineTimer?: NodeJS.Timeout;
-  private delayTimer?: NodeJS.Timeout;
+  private delayTimer?: NodeJS.Timeout | NodeJS.Immediate;
   private deadlineAt = Infinity;
   private finish?: () => void;
   private closed?: Promise<void>;
+  private forced = 0;
   requestsServed = 0;
+  connectionsAccepted = 0;
 
   constructor(private readonly server: Server) {
     server.on('connection', (socket: Socket) => {
-      this.inFlight.set(socket, 0);
+      const state: SocketState = { active: 0, lastActive: performance.now() };
+      this.connectionsAccepted++;
+      this.sockets.set(socket, state);
       socket.once('close', () => {
-        this.inFlight.delete(socket);
+        clearTimeout(state.idleTimer);
+        this.sockets.delete(socket);
         this.maybeFinish();
       });
     });
@@ -36,21 +75,24 @@ export class HttpDrain {
   }
 
   get openConnections() {
-    return this.inFlight.size;
+    return this.sockets.size;
   }
 
   private track(req: IncomingMessage, res: ServerResponse) {
     const socket = req.socket;
+    const state = this.sockets.get(socket);
     this.requestsServed++;
-    this.inFlight.set(socket, (this.inFlight.get(socket) ?? 0) + 1);
     this.responses.add(res);
     if (this.draining) res.setHeader('Connection', 'close');
+    if (!state) return;
+    state.active++;
+    clearTimeout(state.idleTimer);
     res.once('close', () => {
       this.responses.delete(res);
-      const left = (this.inFlight.get(socket) ?? 1) - 1;
-      if (this.inFlight.has(socket)) this.inFlight.set(socket, left);
-      // A response whose headers went out before the drain was keep-alive: end its socket now.
-      if (this.draining && left === 0 && !socket.destroyed) socket.end();
+      state.active--;
+      state.lastActive = performance.now();
+      // Only a response whose headers went out before the drain leaves its socket open here.
+      if (this.listenerClosed) this.closeWhenIdle(socket, state);
     });
   }
 
@@ -65,8 +107,8 @@ export class HttpDrain {
       this.finish = resolve;
     });
     this.setDeadline(deadlineMs);
-    if (delayMs > 0 && delayMs < deadlineMs) this.delayTimer = setTimeout(() => this.stopAccepting(), delayMs);
-    else this.stopAccepting();
+    if (delayMs > 0 && delayMs < deadlineMs) this.delayTimer = setTimeout(() => this.closeListenerWhenQuiet(), delayMs);
+    else this.closeListenerWhenQuiet();
     return this.closed;
   }
 
@@ -75,16 +117,48 @@ export class HttpDrain {
     if (!this.draining) return;
     if (Date.now() + ms < this.deadlineAt) this.setDeadline(ms);
     if (this.delayTimer) {
-      clearTimeout(this.delayTimer);
-      this.stopAccepting();
+      clearTimeout(this.delayTimer as NodeJS.Timeout);
+      clearImmediate(this.delayTimer as NodeJS.Immediate);
+      this.closeListenerWhenQuiet();
     }
+  }
+
+  /**
+   * Closing a listening socket makes the kernel reset every connection still in its accept queue,
+   * so first the queue stops growing (shrinkAcceptQueue), then the listener closes after the first
+   * event-loop turn that accepted nothing (at most ACCEPT_QUEUE_FLUSH_MS): clients that already
+   * connected get accepted and answered instead of reset.
+   */
+  private closeListenerWhenQuiet() {
+    shrinkAcceptQueue(this.server);
+    const started = performance.now();
+    // Called from an immediate, so the next immediate runs after one whole poll phase (accepts included).
+    const check = () => {
+      const seen = this.connectionsAccepted;
+      this.delayTimer = setImmediate(() => {
+        if (this.connectionsAccepted === seen || performance.now() - started >= ACCEPT_QUEUE_FLUSH_MS) this.stopAccepting();
+        else check();
+      });
+    };
+    this.delayTimer = setImmediate(check);
   }
 
   private stopAccepting() {
     this.delayTimer = undefined;
-    this.server.close(() => this.maybeFinish());
-    this.server.closeIdleConnections();
+    this.listenerClosed = true;
+    // net's close, not http's: http.Server#close also destroys every idle socket at once, which
+    // resets a client whose request is already on the wire; closeWhenIdle gives those a grace.
+    net.Server.prototype.close.call(this.server, () => this.maybeFinish());
+    for (const [socket, state] of this.sockets) this.closeWhenIdle(socket, state);
     this.maybeFinish();
+  }
+
+  private closeWhenIdle(socket: Socket, state: SocketState) {
+    if (state.active > 0 || socket.destroyed) return;
+    clearTimeout(state.idleTimer);
+    const wait = state.lastActive + IDLE_GRACE_MS - performance.now();
+    if (wait <= 0) socket.destroy();
+    else state.idleTimer = setTimeout(() => this.closeWhenIdle(socket, state), wait);
   }
 
   private setDeadline(ms: number) {
@@ -94,16 +168,22 @@ export class HttpDrain {
     this.deadlineTimer.unref();
   }
 
+  /** What the drain did, for the `drained` log line. */
+  figures() {
+    return { connectionsAccepted: this.connectionsAccepted, requestsServed: this.requestsServed, forceClosed: this.forced };
+  }
+
   private forceClose() {
+    this.forced = this.sockets.size;
     this.server.closeAllConnections();
-    for (const socket of this.inFlight.keys()) socket.destroy();
-    this.inFlight.clear();
+    for (const socket of this.sockets.keys()) socket.destroy();
+    this.sockets.clear();
     this.maybeFinish(true);
   }
 
   private maybeFinish(force = false) {
     if (!this.finish || this.delayTimer) return;
-    if (!force && (this.server.listening || this.inFlight.size > 0)) return;
+    if (!force && (this.server.listening || this.sockets.size > 0)) return;
     clearTimeout(this.deadlineTimer);
     const finish = this.finish;
     this.finish = undefined;

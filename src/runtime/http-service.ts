@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LifecycleError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
+import { info } from '../log.js';
 import { buildApp } from '../service/app.js';
 import { loadEntry } from '../service/load-entry.js';
 import type { Channel } from './channel.js';
@@ -20,7 +21,9 @@ export async function startHttpService(
   abort: AbortSignal,
 ): Promise<Runner> {
   const { definition, file } = await loadEntry(config.root);
-  const server = createServer();
+  // Node checks headersTimeout/requestTimeout only every connectionsCheckingInterval (30 s by
+  // default), so a slow-headers client would outlive HEADERS_TIMEOUT_MS by up to 30 s.
+  const server = createServer({ connectionsCheckingInterval: Math.min(1_000, config.runtime.headersTimeoutMs) });
   const drain = new HttpDrain(server);
   const channel = makeChannel(() => ({ openConnections: drain.openConnections, requestsServed: drain.requestsServed }));
   const app = await buildApp(config.serviceJson, definition, file, {
@@ -55,7 +58,10 @@ export async function startHttpService(
   return {
     mode,
     port,
-    drain: (options) => drain.drain(options),
+    drain: async (options) => {
+      await drain.drain(options);
+      info('drained', { mode, ...drain.figures() });
+    },
     shortenDeadline: (ms) => drain.shortenDeadline(ms),
     toJSON: () => ({ mode, port, pid: process.pid }),
   };

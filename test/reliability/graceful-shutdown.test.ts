@@ -1,0 +1,189 @@
+/**
+ * The graceful-shutdown scenarios the trusted libraries test (http-terminator, stoppable, terminus,
+ * lightship, close-with-grace), against the real CLI in both modes.
+ */
+import http from 'node:http';
+import { afterEach, describe, expect, test } from 'vitest';
+import { createActor, fromCallback, fromPromise } from 'xstate';
+import { lifecycleMachine } from '../../machines/lifecycle.js';
+import { connect, request, sleep } from '../helpers/http.js';
+import { makeServiceRoot, trackServices } from '../helpers/service.js';
+import { closedAt, rawGet } from './raw-http.js';
+import { MODES, RELIABILITY_ENTRY, reliabilityRoot, reliabilityServiceJson } from './service.js';
+import { processesWithEnv } from './proc.js';
+
+const services = trackServices();
+afterEach(() => services.cleanup());
+
+/** Bounds that tell "did not wait" apart from the waits a broken drain would do: keepAliveTimeout (5 s) and the SIGTERM deadline (30 s). */
+const PROMPT_EXIT_MS = 2_000;
+const READINESS_FLIP_MS = 10;
+
+async function boot(workers: number, env: Record<string, string> = {}) {
+  const svc = services.start(reliabilityRoot(workers), { env });
+  const { port } = await svc.up();
+  if (workers > 1) await svc.waitForLine(() => svc.lines.filter((l) => l.type === 'worker-online').length >= workers);
+  return { svc, port };
+}
+
+describe.each(MODES)('graceful shutdown, $mode mode', ({ workers }) => {
+  test('no connections: SIGTERM exits at once with 15', async () => {
+    const { svc } = await boot(workers);
+    const t0 = performance.now();
+    svc.kill('SIGTERM');
+    const exit = await svc.exited;
+    expect(exit.code).toBe(15);
+    expect(exit.at - t0).toBeLessThan(PROMPT_EXIT_MS);
+  });
+
+  test('an idle keep-alive socket is closed by the drain, not left to keepAliveTimeout', async () => {
+    const { svc, port } = await boot(workers);
+    const socket = await connect(port);
+    const reply = await rawGet(socket, '/hello');
+    expect(reply.headers.connection).toBe('keep-alive');
+    const closed = closedAt(socket);
+    await sleep(300); // idle for longer than the drain's grace for recently used sockets
+    const t0 = performance.now();
+    svc.kill('SIGTERM');
+    expect((await closed) - t0).toBeLessThan(PROMPT_EXIT_MS);
+    const exit = await svc.exited;
+    expect(exit.code).toBe(15);
+    expect(exit.at - t0).toBeLessThan(PROMPT_EXIT_MS);
+  });
+
+  test('an in-flight request completes with Connection: close, and the process exits as soon as it is done', async () => {
+    const { svc, port } = await boot(workers);
+    const agent = new http.Agent({ keepAlive: true });
+    const before = await request(port, '/hello', { agent });
+    expect(before.headers.connection).toBe('keep-alive'); // not draining: no Connection: close
+    const inFlight = request(port, '/slow?ms=700', { agent });
+    await sleep(150);
+    const t0 = performance.now();
+    svc.kill('SIGTERM');
+    const reply = await inFlight;
+    const exit = await svc.exited;
+    agent.destroy();
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body).waitedMs).toBe(700);
+    expect(reply.headers.connection).toBe('close');
+    expect(exit.code).toBe(15);
+    // Exit follows the last response, nowhere near the 30 s deadline.
+    expect(exit.at - reply.at).toBeLessThan(PROMPT_EXIT_MS);
+    expect(exit.at - t0).toBeLessThan(700 + PROMPT_EXIT_MS);
+  });
+
+  test('during a shutdown delay: /healthcheck answers 503 within 10 ms, a reused keep-alive socket gets Connection: close', async () => {
+    const { svc, port } = await boot(workers, { SHUTDOWN_DELAY_MS: '1500' });
+    const reused = await connect(port);
+    expect((await rawGet(reused, '/hello')).headers.connection).toBe('keep-alive');
+    const probe = await connect(port);
+    expect((await rawGet(probe, '/healthcheck')).status).toBe(200);
+
+    const t0 = performance.now();
+    svc.kill('SIGTERM');
+    let first503: number | undefined;
+    for (let i = 0; i < 500 && first503 === undefined; i++) {
+      const reply = await rawGet(probe, '/healthcheck');
+      if (reply.status === 503) first503 = reply.at - t0;
+    }
+    expect(first503, 'ms from the signal to the first 503').toBeDefined();
+    expect(first503!).toBeLessThanOrEqual(READINESS_FLIP_MS);
+
+    const again = await rawGet(reused, '/hello');
+    expect(again.status).toBe(200);
+    expect(again.headers.connection).toBe('close');
+    await closedAt(reused);
+    probe.destroy();
+    expect((await svc.exited).code).toBe(15);
+  });
+
+  test('a hanging request is destroyed at the deadline (SIGINT: 1 s) and the process exits 2', async () => {
+    const { svc, port } = await boot(workers);
+    const hanging = request(port, '/slow?ms=20000').then(
+      () => 'answered',
+      () => performance.now(),
+    );
+    await sleep(150);
+    const t0 = performance.now();
+    svc.kill('SIGINT');
+    const destroyedAt = await hanging;
+    const exit = await svc.exited;
+    expect(typeof destroyedAt).toBe('number');
+    expect((destroyedAt as number) - t0).toBeGreaterThanOrEqual(900);
+    expect(exit.code).toBe(2);
+    expect(exit.at - t0).toBeLessThan(1_000 + PROMPT_EXIT_MS);
+  });
+
+  test('SIGINT after SIGTERM shortens the 30 s deadline to 1 s', async () => {
+    const { svc, port } = await boot(workers);
+    const hanging = request(port, '/slow?ms=20000').catch(() => 'destroyed');
+    await sleep(150);
+    svc.kill('SIGTERM');
+    await sleep(200);
+    const t0 = performance.now();
+    svc.kill('SIGINT');
+    const exit = await svc.exited;
+    expect(await hanging).toBe('destroyed');
+    expect(exit.code).toBe(15);
+    expect(exit.at - t0).toBeLessThan(1_000 + PROMPT_EXIT_MS);
+  });
+
+  test('a signal while the entry module is still loading exits with the signal code and never serves', async () => {
+    const marker = `slow-boot-${workers}-${process.pid}-${Date.now()}`;
+    const root = makeServiceRoot({
+      serviceJson: reliabilityServiceJson(workers),
+      entry: `await new Promise((r) => setTimeout(r, 3000));\n${RELIABILITY_ENTRY}`,
+    });
+    const svc = services.start(root, { env: { RELIABILITY_MARKER: marker } });
+    await svc.waitForLine((l) => l.type === 'lifecycle' && /starting|forking/.test(String(l.to)));
+    if (workers > 1) await svc.waitForLine((l) => l.type === 'worker-online');
+    await sleep(200);
+    svc.kill('SIGTERM');
+    const exit = await svc.exited;
+    expect(exit.code).toBe(15);
+    expect(svc.lines.some((l) => l.type === 'signal-before-serving')).toBe(true);
+    expect(svc.lines.some((l) => l.type === 'up')).toBe(false);
+    // No worker outlives its primary.
+    for (let i = 0; i < 50 && processesWithEnv('RELIABILITY_MARKER', marker).length > 0; i++) await sleep(100);
+    expect(processesWithEnv('RELIABILITY_MARKER', marker)).toEqual([]);
+  });
+});
+
+describe('a signal before listening, at the statechart level', () => {
+  // Typed as the machine's own actors (`as never`): these stand-ins only ever hang or record a call.
+  const never = fromPromise(() => new Promise<never>(() => {})) as never;
+  const config = { root: '/nowhere', serviceJson: reliabilityServiceJson(1), runtime: {} } as never;
+
+  test.each([
+    { state: 'boot', signal: 'SIGTERM', code: 15 },
+    { state: 'boot', signal: 'SIGINT', code: 2 },
+    { state: 'resolveWorkers', signal: 'SIGTERM', code: 15 },
+    { state: 'resolveWorkers', signal: 'SIGINT', code: 2 },
+  ] as const)('$signal during $state exits with $code and starts nothing', ({ state, signal, code }) => {
+    const started: string[] = [];
+    const exits: Array<number | undefined> = [];
+    const machine = lifecycleMachine.provide({
+      actors: {
+        processEvents: fromCallback(() => {}),
+        loadConfig: state === 'boot' ? never : (fromPromise(async () => config) as never),
+        resolveWorkers: never,
+        startInline: fromPromise(async () => void started.push('startInline')) as never,
+        startCluster: fromPromise(async () => void started.push('startCluster')) as never,
+      },
+      actions: {
+        exitProcess: ({ context }) => void exits.push(context.exitCode),
+        logSignalBeforeServing: () => {},
+      },
+    });
+    const actor = createActor(machine, { input: { root: '/nowhere' } }).start();
+    return (async () => {
+      await sleep(10);
+      expect(actor.getSnapshot().value).toBe(state);
+      actor.send({ type: signal });
+      expect(actor.getSnapshot().value).toBe('exited');
+      expect(actor.getSnapshot().status).toBe('done');
+      expect(exits).toEqual([code]);
+      expect(started).toEqual([]);
+    })();
+  });
+});
