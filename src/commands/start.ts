@@ -15,7 +15,15 @@ export async function run(argv: string[]) {
   const root = resolve(positionals[0] ?? '.');
   // Through the environment, so cluster workers (which inherit it) follow the same flags.
   if (values.quiet) process.env.LIFECYCLE_QUIET = '1';
-  if (values['inspect-lifecycle'] !== undefined) process.env.LIFECYCLE_INSPECT = values['inspect-lifecycle'] || '1';
+  const inspectFlag = values['inspect-lifecycle'];
+  if (inspectFlag !== undefined) {
+    const { parseInspectorUrl } = await import('../inspect/url.js');
+    try {
+      process.env.LIFECYCLE_INSPECT = parseInspectorUrl(inspectFlag, INSPECT_FLAG);
+    } catch (err) {
+      usageFail((err as Error).message);
+    }
+  }
   const { optionsFromEnv, startLifecycle } = await import('../run.js');
   const options = await optionsFromEnv(process.env, 'main').catch((err: Error) => usageFail(err.message));
   startLifecycle({ root, flags: { port: values.port }, ...options });

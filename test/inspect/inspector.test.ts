@@ -1,0 +1,105 @@
+/**
+ * `start --inspect-lifecycle` against a real WebSocket receiver: the events arrive (both modes),
+ * the environment does not, and a dead inspector URL neither delays exit nor keeps a process alive.
+ */
+import { execFile } from 'node:child_process';
+import { afterEach, expect, test } from 'vitest';
+import { HELLO_ENTRY, REPO, helloServiceJson, makeServiceRoot, trackServices } from '../helpers/service.js';
+import { deadInspectorUrl, startReceiver } from './receiver.js';
+
+const services = trackServices();
+const receivers: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  await services.cleanup();
+  await Promise.all(receivers.splice(0).map((r) => r.close()));
+});
+
+const BOOT_AND_DRAIN = ['boot', 'resolveWorkers', { servingInline: 'starting' }, { servingInline: 'listening' }, 'draining', 'exited'];
+
+test('single-process: boot, listening, SIGTERM drain and exit reach the receiver; the environment does not', async () => {
+  const receiver = await startReceiver();
+  receivers.push(receiver);
+  const root = makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY });
+  const svc = services.start(root, { args: [`--inspect-lifecycle=${receiver.url}`], env: { INSPECTOR_TEST_SECRET: 'hunter2-do-not-send' } });
+  await svc.up();
+  svc.kill('SIGTERM');
+  expect((await svc.exited).code).toBe(15);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+
+  const roots = receiver.roots();
+  expect(roots.map((r) => r.name)).toEqual([`lifecycle (main ${svc.child.pid})`]);
+  expect(receiver.statesOf(roots[0]!.sessionId)).toEqual(BOOT_AND_DRAIN);
+  // The transition log still prints next to it: one line per transition, the last into exited.
+  const logged = svc.lines.filter((l) => l.type === 'lifecycle').map((l) => l.to);
+  expect(logged).toEqual(['boot', 'resolveWorkers', 'servingInline.starting', 'servingInline.listening', 'draining', 'exited']);
+  expect(receiver.raw.join('\n')).not.toContain('hunter2-do-not-send');
+});
+
+test('cluster mode: the primary and every worker appear as their own actors; LIFECYCLE_INSPECT works like the flag', async () => {
+  const receiver = await startReceiver();
+  receivers.push(receiver);
+  const root = makeServiceRoot({ serviceJson: helloServiceJson({ workers: 2 }), entry: HELLO_ENTRY });
+  const svc = services.start(root, { env: { LIFECYCLE_INSPECT: receiver.url }, args: ['--quiet'] });
+  await svc.up();
+  await expect.poll(() => receiver.roots().length, { timeout: 10_000 }).toBe(3);
+  const names = receiver.roots().map((r) => String(r.name));
+  expect(names.filter((n) => n.startsWith('lifecycle (main ')).length).toBe(1);
+  expect(names.filter((n) => n.startsWith('lifecycle (worker ')).length).toBe(2);
+  for (const worker of receiver.roots().filter((r) => String(r.name).includes('worker'))) {
+    await expect.poll(() => receiver.statesOf(worker.sessionId), { timeout: 10_000 }).toContainEqual({ servingInline: 'listening' });
+  }
+  svc.kill('SIGTERM');
+  expect((await svc.exited).code).toBe(15);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const primary = receiver.roots().find((r) => String(r.name).includes('main'))!;
+  expect(receiver.statesOf(primary.sessionId)).toEqual(['boot', 'resolveWorkers', { forkingCluster: 'forking' }, { forkingCluster: 'serving' }, 'draining', 'exited']);
+  // --quiet reached the workers too: no transition line from anyone.
+  expect(svc.lines.filter((l) => l.type === 'lifecycle')).toEqual([]);
+});
+
+/** SIGTERM → exit, ms, of a freshly booted service. */
+async function exitTime(root: string, args: string[]) {
+  const svc = services.start(root, { args });
+  await svc.up();
+  const sent = performance.now();
+  svc.kill('SIGTERM');
+  const { code, at } = await svc.exited;
+  expect(code).toBe(15);
+  return at - sent;
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+test('a dead inspector URL does not delay exit', async () => {
+  const dead = await deadInspectorUrl();
+  const root = makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY });
+  const without: number[] = [];
+  const withDead: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    without.push(await exitTime(root, ['--quiet']));
+    withDead.push(await exitTime(root, ['--quiet', `--inspect-lifecycle=${dead}`]));
+  }
+  console.log(`SIGTERM→exit ms, median of 3: without inspector ${median(without).toFixed(1)}, dead URL ${median(withDead).toFixed(1)} (all: ${without.map(Math.round)} / ${withDead.map(Math.round)})`);
+  // With nothing listening there is nothing to flush: far below the 250 ms flush budget.
+  expect(median(withDead) - median(without)).toBeLessThan(100);
+}, 60_000);
+
+test('the inspector connection never keeps a process alive (dead URL and live receiver)', async () => {
+  const receiver = await startReceiver();
+  receivers.push(receiver);
+  const script = (url: string) =>
+    `import { connectInspector } from './dist/src/inspect/connect.js';
+     const inspector = connectInspector(${JSON.stringify(url)}, 'probe');
+     inspector.inspect.next({ type: '@xstate.event', actorRef: { sessionId: 'x:0' }, event: { type: 'PING' }, rootId: 'x:0' });`;
+  const run = (url: string) =>
+    new Promise<{ code: number | null; ms: number }>((resolve) => {
+      const started = performance.now();
+      const child = execFile(process.execPath, ['--input-type=module', '-e', script(url)], { cwd: REPO, timeout: 10_000 });
+      child.once('exit', (code) => resolve({ code, ms: performance.now() - started }));
+    });
+  const dead = await run(await deadInspectorUrl());
+  const live = await run(receiver.url);
+  console.log(`process with an idle inspector ended by itself after ${dead.ms.toFixed(0)} ms (dead URL), ${live.ms.toFixed(0)} ms (live receiver)`);
+  // Ended on its own (exit code 0), long before the first retry or the 10 s kill.
+  expect(dead.code).toBe(0);
+  expect(live.code).toBe(0);
+});
