@@ -99,3 +99,21 @@ test('SIGINT during a SIGTERM drain brings the deadline to 1 s: a stuck worker i
   expect(killedAfter).toBeLessThan(5_000);
   expect(await stuck).toBeInstanceOf(Error);
 });
+
+test('SIGTERM while a respawn is pending: no worker is forked during the drain', async () => {
+  const { svc, port, workerPids } = await startCluster(services, { workers: 2, env: { LIFECYCLE_RESPAWN_BASE_MS: '1000' } });
+  const [victim, survivor] = workerPids as [number, number];
+  process.kill(victim, 'SIGKILL');
+  const respawn = await svc.waitForLine((l) => l.type === 'worker-respawn');
+  expect(respawn.delayMs).toBe(1000);
+  // The drain outlasts the pending respawn: a respawn that was not cancelled would fork during it.
+  const reply = request(port, '/slow?ms=2000');
+  await svc.waitForLine((l) => l.type === 'slow-start' && l.pid === survivor);
+  svc.kill('SIGTERM');
+  expect(Date.now() - (respawn.t as number)).toBeLessThan(1000);
+  expect((await reply).status).toBe(200);
+  expect((await svc.exited).code).toBe(15);
+  const pids = new Set(svc.lines.map((l) => l.pid));
+  expect(pids).toEqual(new Set([svc.child.pid, victim, survivor]));
+  expect(linesOf(svc, 'worker-exit')).toEqual([expect.objectContaining({ workerPid: survivor, code: 15 })]);
+});
