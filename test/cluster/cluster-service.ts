@@ -1,5 +1,5 @@
 /** Starting a real cluster-mode service for the tests in this folder. */
-import { helloServiceJson, makeServiceRoot, type LogLine, type RunningService, type trackServices } from '../helpers/service.js';
+import { helloServiceJson, makeServiceRoot, workersOnline, type RunningService, type trackServices } from '../helpers/service.js';
 
 /**
  * HELLO_ENTRY plus: `/slow` logs `slow-start` when a request arrives, `/send` posts a message of
@@ -39,14 +39,6 @@ export const clusterServiceJson = (workers: number) =>
       stuck: { path: '/stuck', public: true },
     },
   });
-
-export const isWorkerOnline = (line: LogLine) => line.type === 'worker-online';
-
-/** Waits until `count` worker-online lines were logged in total; returns them. */
-export async function workersOnline(svc: RunningService, count: number, timeoutMs?: number) {
-  await svc.waitForLine(() => svc.lines.filter(isWorkerOnline).length >= count, timeoutMs);
-  return svc.lines.filter(isWorkerOnline);
-}
 
 /** Starts `workers` workers of CLUSTER_ENTRY (or `entry`) and waits until all of them listen. */
 export async function startCluster(

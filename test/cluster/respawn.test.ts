@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
 import { request } from '../helpers/http.js';
 import { childPids } from '../helpers/proc.js';
-import { makeServiceRoot, trackServices, type LogLine } from '../helpers/service.js';
-import { CLUSTER_ENTRY, clusterServiceJson, isWorkerOnline, linesOf, startCluster } from './cluster-service.js';
+import { isWorkerOnline, makeServiceRoot, trackServices, type LogLine } from '../helpers/service.js';
+import { CLUSTER_ENTRY, clusterServiceJson, linesOf, startCluster } from './cluster-service.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());

@@ -165,3 +165,12 @@ export function trackServices() {
     },
   };
 }
+
+/** Cluster mode: the primary logs one `worker-online` line each time a worker starts listening. */
+export const isWorkerOnline = (line: LogLine) => line.type === 'worker-online';
+
+/** Waits until `count` worker-online lines were logged in total (respawns included); returns them. */
+export async function workersOnline(svc: RunningService, count: number, timeoutMs?: number) {
+  await svc.waitForLine(() => svc.lines.filter(isWorkerOnline).length >= count, timeoutMs);
+  return svc.lines.filter(isWorkerOnline);
+}
