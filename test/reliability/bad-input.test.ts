@@ -8,7 +8,7 @@ import net from 'node:net';
 import { cpus } from 'node:os';
 import { afterAll, describe, expect, test } from 'vitest';
 import { CLI, makeServiceRoot, startService, type LogLine, type StartOptions } from '../helpers/service.js';
-import { freePort, portIsFree, processesWithEnv } from './proc.js';
+import { freePort, portIsFree, processesWithEnv, settled } from './proc.js';
 import { RELIABILITY_ENTRY, reliabilityServiceJson } from './service.js';
 import { sleep } from '../helpers/http.js';
 import { MAX_WORKERS } from '../../src/config/workers.js';
@@ -136,7 +136,7 @@ describe('bad input: one line naming the field and the fix, the documented exit 
     if (c.env?.PORT || c.args?.includes('--port')) port = undefined;
     const { svc, marker } = run(root, { env: { ...(port !== undefined ? { PORT: String(port) } : {}), ...c.env }, args: c.args, cli: c.cli?.(root) });
     try {
-      const exit = await svc.exited;
+      const exit = await settled(svc);
       const errors = svc.lines.filter((l) => l.level === 'error');
       const context = svc.output();
       expect(exit.code, context).toBe(c.code);

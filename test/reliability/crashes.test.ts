@@ -6,7 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { request, sleep } from '../helpers/http.js';
 import { isRunning } from '../helpers/proc.js';
 import { trackServices, type LogLine, type RunningService } from '../helpers/service.js';
-import { processesWithEnv } from './proc.js';
+import { processesWithEnv, settled } from './proc.js';
 import { reliabilityRoot } from './service.js';
 
 const services = trackServices();
@@ -38,7 +38,7 @@ describe('single-process mode', () => {
     const { port } = await svc.up();
     const tag = `t${Date.now()}`;
     await request(port, `/boom?tag=${tag}`).catch(() => undefined);
-    const exit = await svc.exited;
+    const exit = await settled(svc);
     expect(exit.code).toBe(70);
     const crash = svc.lines.find((l) => l.type === 'crash');
     expect(crash?.level).toBe('error');
@@ -56,7 +56,7 @@ describe('single-process mode', () => {
     const t0 = performance.now();
     svc.kill('SIGTERM');
     await svc.waitForLine((l) => l.type === 'draining');
-    const exit = await svc.exited;
+    const exit = await settled(svc);
     expect(exit.code).toBe(70);
     expect(exit.at - t0).toBeLessThan(PROMPT_EXIT_MS);
     expect(svc.lines.some((l) => l.type === 'crash' && String(l.error).includes(`drain-boom-${tag}`))).toBe(true);
@@ -101,7 +101,7 @@ describe('cluster mode (workers: 2)', () => {
     await sleep(150);
     const t0 = performance.now();
     svc.kill('SIGTERM');
-    const exit = await svc.exited;
+    const exit = await settled(svc);
     expect(exit.code).toBe(15);
     expect(exit.at - t0).toBeLessThan(PROMPT_EXIT_MS);
     expect(svc.lines.some((l) => l.type === 'crash' && String(l.error).includes(`drain-boom-${tag}`))).toBe(true);

@@ -10,7 +10,7 @@ import { connect, request, sleep } from '../helpers/http.js';
 import { makeServiceRoot, trackServices } from '../helpers/service.js';
 import { closedAt, rawGet } from './raw-http.js';
 import { MODES, RELIABILITY_ENTRY, reliabilityRoot, reliabilityServiceJson } from './service.js';
-import { processesWithEnv } from './proc.js';
+import { processesWithEnv, settled } from './proc.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());
@@ -87,6 +87,7 @@ describe.each(MODES)('graceful shutdown, $mode mode', ({ workers }) => {
       if (reply.status === 503) first503 = reply.at - t0;
     }
     expect(first503, 'ms from the signal to the first 503').toBeDefined();
+    console.log(`[reliability] ${workers === 1 ? 'single' : 'cluster'}: first /healthcheck 503 answered ${first503!.toFixed(1)} ms after SIGTERM`);
     expect(first503!).toBeLessThanOrEqual(READINESS_FLIP_MS);
 
     const again = await rawGet(reused, '/hello');
@@ -136,10 +137,10 @@ describe.each(MODES)('graceful shutdown, $mode mode', ({ workers }) => {
     });
     const svc = services.start(root, { env: { RELIABILITY_MARKER: marker } });
     await svc.waitForLine((l) => l.type === 'lifecycle' && /starting|forking/.test(String(l.to)));
-    if (workers > 1) await svc.waitForLine((l) => l.type === 'worker-online');
-    await sleep(200);
+    // Workers (if any) are forked and importing the entry, which takes 3 s.
+    await sleep(500);
     svc.kill('SIGTERM');
-    const exit = await svc.exited;
+    const exit = await settled(svc);
     expect(exit.code).toBe(15);
     expect(svc.lines.some((l) => l.type === 'signal-before-serving')).toBe(true);
     expect(svc.lines.some((l) => l.type === 'up')).toBe(false);

@@ -5,7 +5,22 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import { sleep } from '../helpers/http.js';
 import { isRunning } from '../helpers/proc.js';
+import type { RunningService } from '../helpers/service.js';
+
+/**
+ * Resolves once the process exited and its stdout/stderr were read to the end: `exited` follows
+ * the 'exit' event, which can come before the last lines were read from the pipes.
+ */
+export async function settled(svc: RunningService) {
+  const exit = await svc.exited;
+  const closed = (stream: Readable | null) => (stream && !stream.closed ? once(stream, 'close') : undefined);
+  await Promise.race([Promise.all([closed(svc.child.stdout), closed(svc.child.stderr)]), sleep(5_000)]);
+  return exit;
+}
 
 /** Pids of live processes whose environment contains `NAME=value`. */
 export function processesWithEnv(name: string, value: string): number[] {

@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { sleep } from '../helpers/http.js';
 import { trackServices, type RunningService } from '../helpers/service.js';
 import { addFigures, emptyFigures, failed, lostAccepted, probe, recordResult, startLoad, type LoadFigures } from './load-client.js';
+import { settled } from './proc.js';
 import { MODES, reliabilityRoot } from './service.js';
 
 const TRIALS = 20;
@@ -94,7 +95,7 @@ describe.each(MODES)('SIGTERM under load, $mode mode', ({ mode, workers }) => {
       svc.kill('SIGTERM');
       const figures = await load.done;
       await health?.stop();
-      const exit = await svc.exited;
+      const exit = await settled(svc);
 
       const accepted = serverAccepted(svc);
       const lost = lostAccepted(figures, accepted);
