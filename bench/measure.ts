@@ -22,12 +22,18 @@ export interface Settings {
 const BOOT_TIMEOUT_MS = 15_000;
 /** Everything here drains in well under this; the services' own deadline is 30 s. */
 const DRAIN_TIMEOUT_MS = 15_000;
+/**
+ * How long the keep-alive socket sits idle before SIGTERM. Ours gives a socket that answered less
+ * than IDLE_GRACE_MS (250 ms, src/runtime/drain.ts) ago time for a next request already on the wire.
+ */
+const IDLE_BEFORE_SIGTERM_MS = 500;
 
-async function boot(variant: Variant, s: Settings): Promise<{ service: RunningVariant; bootMs: number }> {
+async function boot(variant: Variant, s: Settings): Promise<{ service: RunningVariant; bootMs: number; bootCpuMs: number }> {
   const service = startVariant(variant, { node: s.node, port: await freePort(), cpus: s.serviceCpus });
   try {
     const at = await waitFor200(service.port, '/hello', BOOT_TIMEOUT_MS, service.isDead);
-    return { service, bootMs: at - service.spawnedAt };
+    // CPU time is what a busy neighbour cannot inflate much; wall time is what the orchestrator sees.
+    return { service, bootMs: at - service.spawnedAt, bootCpuMs: treeCpuSeconds(treePids(service.pid)) * 1000 };
   } catch (err) {
     service.killTree();
     throw new Error(`${variant.id}: ${(err as Error).message}\n${service.stderr()}`);
@@ -59,6 +65,7 @@ async function guarded<T>(service: RunningVariant, job: () => Promise<T>): Promi
 
 export interface LoadInstance {
   bootMs: number;
+  bootCpuMs: number;
   afterBoot: TreeMemory;
   keepAlive: LoadResult;
   close: LoadResult;
@@ -68,7 +75,7 @@ export interface LoadInstance {
 }
 
 export async function loadInstance(variant: Variant, s: Settings): Promise<LoadInstance> {
-  const { service, bootMs } = await boot(variant, s);
+  const { service, bootMs, bootCpuMs } = await boot(variant, s);
   return guarded(service, async () => {
     await settled(service, variant, s);
     const afterBoot = treeMemory(service.pid);
@@ -85,20 +92,21 @@ export async function loadInstance(variant: Variant, s: Settings): Promise<LoadI
     await sleep(s.settleMs);
     const afterLoad = treeMemory(service.pid);
     const { sentAt, exitAt } = await sigtermToExit(service);
-    return { bootMs, afterBoot, keepAlive, close, cpuUsPerRequest, afterLoad, drainNoConnectionsMs: exitAt - sentAt };
+    return { bootMs, bootCpuMs, afterBoot, keepAlive, close, cpuUsPerRequest, afterLoad, drainNoConnectionsMs: exitAt - sentAt };
   });
 }
 
-export async function idleKeepAliveInstance(variant: Variant, s: Settings): Promise<{ bootMs: number; drainMs: number }> {
-  const { service, bootMs } = await boot(variant, s);
+export async function idleKeepAliveInstance(variant: Variant, s: Settings): Promise<{ bootMs: number; bootCpuMs: number; drainMs: number }> {
+  const { service, bootMs, bootCpuMs } = await boot(variant, s);
   return guarded(service, async () => {
     const socket = new KeepAliveSocket(service.port);
     try {
       await socket.connected;
       const res = await socket.request('/hello', 5_000);
       if (res.status !== 200) throw new Error(`/hello answered ${res.status}`);
+      await sleep(IDLE_BEFORE_SIGTERM_MS);
       const { sentAt, exitAt } = await sigtermToExit(service);
-      return { bootMs, drainMs: exitAt - sentAt };
+      return { bootMs, bootCpuMs, drainMs: exitAt - sentAt };
     } finally {
       socket.destroy();
     }
@@ -107,6 +115,7 @@ export async function idleKeepAliveInstance(variant: Variant, s: Settings): Prom
 
 export interface InFlightDrain {
   bootMs: number;
+  bootCpuMs: number;
   /** SIGTERM → whole tree exited. */
   totalMs: number;
   /** The in-flight response arrived → whole tree exited. */
@@ -116,7 +125,7 @@ export interface InFlightDrain {
 }
 
 export async function inFlightInstance(variant: Variant, s: Settings): Promise<InFlightDrain> {
-  const { service, bootMs } = await boot(variant, s);
+  const { service, bootMs, bootCpuMs } = await boot(variant, s);
   return guarded(service, async () => {
     const socket = new KeepAliveSocket(service.port);
     try {
@@ -130,7 +139,7 @@ export async function inFlightInstance(variant: Variant, s: Settings): Promise<I
       const res = await response;
       if (res.status !== 200) throw new Error(`/slow answered ${res.status} during the drain`);
       const exitAt = await treeExited(service, pids, DRAIN_TIMEOUT_MS);
-      return { bootMs, totalMs: exitAt - sentAt, afterResponseMs: exitAt - res.at, connection: res.connection ?? '(none)' };
+      return { bootMs, bootCpuMs, totalMs: exitAt - sentAt, afterResponseMs: exitAt - res.at, connection: res.connection ?? '(none)' };
     } finally {
       socket.destroy();
     }

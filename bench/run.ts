@@ -66,6 +66,7 @@ const jobs: Array<[string, Job]> = [
       const r = await loadInstance(v, settings);
       const s = samples[v.id];
       s.boot.push(r.bootMs);
+      s.bootCpu.push(r.bootCpuMs);
       s.rssBoot.push(r.afterBoot.rssMiB);
       s.pssBoot.push(r.afterBoot.pssMiB);
       s.rssLoad.push(r.afterLoad.rssMiB);
@@ -87,6 +88,7 @@ const jobs: Array<[string, Job]> = [
     async (v) => {
       const r = await idleKeepAliveInstance(v, settings);
       samples[v.id].boot.push(r.bootMs);
+      samples[v.id].bootCpu.push(r.bootCpuMs);
       samples[v.id].drainIdle.push(r.drainMs);
       log(`${v.id} idle keep-alive drain: ${r.drainMs.toFixed(1)} ms`);
     },
@@ -96,6 +98,7 @@ const jobs: Array<[string, Job]> = [
     async (v) => {
       const r = await inFlightInstance(v, settings);
       samples[v.id].boot.push(r.bootMs);
+      samples[v.id].bootCpu.push(r.bootCpuMs);
       samples[v.id].drainInflight.push(r.totalMs);
       samples[v.id].drainAfterResponse.push(r.afterResponseMs);
       samples[v.id].connection.push(r.connection);
