@@ -27,6 +27,7 @@ test('SIGTERM with a 1 s request in flight on each worker: both answer 200, the 
   for (const reply of answered) {
     expect(reply.status).toBe(200);
     expect(reply.headers.connection).toBe('close');
+    expect(reply.at).toBeGreaterThan(signalledAt);
   }
   expect(new Set(answered.map((r) => JSON.parse(r.body).pid))).toEqual(new Set(workerPids));
   const lastResponse = Math.max(...answered.map((r) => r.at));
@@ -44,7 +45,7 @@ test('SIGTERM with a 1 s request in flight on each worker: both answer 200, the 
 
 test('Ctrl-C (SIGINT to the primary and every worker at once) mid-request: workers drain, both answer 200, exit 2', async () => {
   const { svc, port, workerPids } = await startCluster(services, { workers: 2 });
-  const replies = await slowRequestOnEachWorker(svc, port, workerPids, 500);
+  const replies = await slowRequestOnEachWorker(svc, port, workerPids, 400);
   const signalledAt = performance.now();
   // What a terminal does on Ctrl-C: the whole foreground process group gets SIGINT.
   for (const pid of [svc.child.pid!, ...workerPids]) process.kill(pid, 'SIGINT');
@@ -52,6 +53,7 @@ test('Ctrl-C (SIGINT to the primary and every worker at once) mid-request: worke
   const answered = await Promise.all(replies);
   const { code, at } = await svc.exited;
   expect(answered.map((r) => r.status)).toEqual([200, 200]);
+  for (const reply of answered) expect(reply.at).toBeGreaterThan(signalledAt);
   expect(code).toBe(2);
   console.log(`SIGINT drain: signal -> primary exit ${Math.round(at - signalledAt)} ms`);
   for (const pid of workerPids) expect(linesOf(svc, 'exit', pid)).toEqual([expect.objectContaining({ code: 2 })]);
