@@ -1,8 +1,8 @@
 import { afterEach, expect, test } from 'vitest';
 import { request, sleep } from '../helpers/http.js';
-import { isRunning } from '../helpers/proc.js';
-import { trackServices, type RunningService } from '../helpers/service.js';
-import { linesOf, startCluster } from './cluster-service.js';
+import { childPids, isRunning } from '../helpers/proc.js';
+import { makeServiceRoot, trackServices, type RunningService } from '../helpers/service.js';
+import { CLUSTER_ENTRY, clusterServiceJson, linesOf, startCluster } from './cluster-service.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());
@@ -118,4 +118,20 @@ test('SIGTERM while a respawn is pending: no worker is forked during the drain',
   const pids = new Set(svc.lines.map((l) => l.pid));
   expect(pids).toEqual(new Set([svc.child.pid, victim, survivor]));
   expect(linesOf(svc, 'worker-exit')).toEqual([expect.objectContaining({ workerPid: survivor, code: 15 })]);
+});
+
+test('SIGTERM while the workers are still booting: exit 15 without serving, no worker left', async () => {
+  const root = makeServiceRoot({ serviceJson: clusterServiceJson(2), entry: CLUSTER_ENTRY });
+  const svc = services.start(root);
+  await svc.waitForLine((l) => l.type === 'lifecycle' && l.to === 'forkingCluster.forking' && l.pid === svc.child.pid);
+  for (let i = 0; i < 200 && childPids(svc.child.pid!).length < 2; i++) await sleep(5);
+  const booting = childPids(svc.child.pid!);
+  expect(booting).toHaveLength(2);
+  svc.kill('SIGTERM');
+  expect((await svc.exited).code).toBe(15);
+  expect(linesOf(svc, 'up')).toEqual([]);
+  expect(linesOf(svc, 'signal-before-serving', svc.child.pid)).toHaveLength(1);
+  const killedAt = performance.now();
+  while (booting.some(isRunning) && performance.now() - killedAt < 2_000) await sleep(10);
+  expect(booting.filter(isRunning)).toEqual([]);
 });
