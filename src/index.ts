@@ -3,5 +3,6 @@ export { startLifecycle, transitionLogger, type StartOptions } from './run.js';
 export { defineService, type ServiceDefinition, type Middleware } from './service/define-service.js';
 export { EXIT } from './exit-codes.js';
 export { MAX_WORKERS, resolveWorkerCount } from './config/workers.js';
+export { CRASH_LOOP_EXITS, CRASH_LOOP_WINDOW_MS, HEALTHY_UPTIME_MS, RESPAWN_BASE_MS, RESPAWN_FACTOR, RESPAWN_MAX_MS } from './cluster/respawn-policy.js';
 export { parseServiceJson, loadServiceJson, type ServiceJson } from './config/service-json.js';
 export type { Runner, Mode, DrainOptions } from './runtime/runner.js';
