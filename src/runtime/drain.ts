@@ -3,12 +3,15 @@ import net, { type Socket } from 'node:net';
 import type { DrainOptions } from './runner.js';
 
 /**
- * During a drain, a socket that carried a response this recently may already have its next request
- * on the wire (a keep-alive client, or a connection accepted just before the listener closed): it
- * gets until then to send it, and the answer goes out with `Connection: close`. A socket idle for
- * longer is destroyed at once.
+ * When the listener closes, which open sockets are closed at once and which get a grace to send the
+ * request they may already have on the wire (answered with `Connection: close`): a socket that carried
+ * one request is closed at once (an idle keep-alive socket); one in active reuse (two requests or more)
+ * gets IDLE_GRACE_MS after its last response; a connection that has not sent a request yet (accepted
+ * just before the close) gets NEW_CONNECTION_GRACE_MS after it was accepted. Whatever is left is
+ * destroyed at the drain deadline.
  */
-export const IDLE_GRACE_MS = 250;
+export const IDLE_GRACE_MS = 100;
+export const NEW_CONNECTION_GRACE_MS = 1_000;
 
 /**
  * Longest the listener stays open after the drain decided to close it, while queued connections are
@@ -28,7 +31,9 @@ function shrinkAcceptQueue(server: Server) {
 }
 
 interface SocketState {
-  /** Requests received on the socket whose response is not finished. */
+  /** Requests received on the socket. */
+  requests: number;
+  /** Of those, the ones whose response is not finished. */
   active: number;
   /** performance.now() of the connection or of its last finished response. */
   lastActive: number;
@@ -57,7 +62,7 @@ export class HttpDrain {
 
   constructor(private readonly server: Server) {
     server.on('connection', (socket: Socket) => {
-      const state: SocketState = { active: 0, lastActive: performance.now() };
+      const state: SocketState = { requests: 0, active: 0, lastActive: performance.now() };
       this.connectionsAccepted++;
       this.sockets.set(socket, state);
       socket.once('close', () => {
@@ -85,6 +90,7 @@ export class HttpDrain {
     this.responses.add(res);
     if (this.draining) res.setHeader('Connection', 'close');
     if (!state) return;
+    state.requests++;
     state.active++;
     clearTimeout(state.idleTimer);
     res.once('close', () => {
@@ -156,7 +162,8 @@ export class HttpDrain {
   private closeWhenIdle(socket: Socket, state: SocketState) {
     if (state.active > 0 || socket.destroyed) return;
     clearTimeout(state.idleTimer);
-    const wait = state.lastActive + IDLE_GRACE_MS - performance.now();
+    const grace = state.requests === 0 ? NEW_CONNECTION_GRACE_MS : state.requests === 1 ? 0 : IDLE_GRACE_MS;
+    const wait = state.lastActive + grace - performance.now();
     if (wait <= 0) socket.destroy();
     else state.idleTimer = setTimeout(() => this.closeWhenIdle(socket, state), wait);
   }

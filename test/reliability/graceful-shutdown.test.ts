@@ -3,6 +3,7 @@
  * lightship, close-with-grace), against the real CLI in both modes.
  */
 import http from 'node:http';
+import type net from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createActor, fromCallback, fromPromise } from 'xstate';
 import { lifecycleMachine } from '../../machines/lifecycle.js';
@@ -18,6 +19,7 @@ afterEach(() => services.cleanup());
 /** Bounds that tell "did not wait" apart from the waits a broken drain would do: keepAliveTimeout (5 s) and the SIGTERM deadline (30 s). */
 const PROMPT_EXIT_MS = 2_000;
 const READINESS_FLIP_MS = 10;
+const FLIP_TRIALS = 5;
 
 async function boot(workers: number, env: Record<string, string> = {}) {
   const svc = services.start(reliabilityRoot(workers), { env });
@@ -72,30 +74,52 @@ describe.each(MODES)('graceful shutdown, $mode mode', ({ workers }) => {
     expect(exit.at - t0).toBeLessThan(700 + PROMPT_EXIT_MS);
   });
 
-  test('during a shutdown delay: /healthcheck answers 503 within 10 ms, a reused keep-alive socket gets Connection: close', async () => {
+  test('during a shutdown delay a reused keep-alive socket is still answered, with Connection: close', async () => {
     const { svc, port } = await boot(workers, { SHUTDOWN_DELAY_MS: '1500' });
     const reused = await connect(port);
     expect((await rawGet(reused, '/hello')).headers.connection).toBe('keep-alive');
-    const probe = await connect(port);
-    expect((await rawGet(probe, '/healthcheck')).status).toBe(200);
-
-    const t0 = performance.now();
     svc.kill('SIGTERM');
-    let first503: number | undefined;
-    for (let i = 0; i < 500 && first503 === undefined; i++) {
-      const reply = await rawGet(probe, '/healthcheck');
-      if (reply.status === 503) first503 = reply.at - t0;
-    }
-    expect(first503, 'ms from the signal to the first 503').toBeDefined();
-    console.log(`[reliability] ${workers === 1 ? 'single' : 'cluster'}: first /healthcheck 503 answered ${first503!.toFixed(1)} ms after SIGTERM`);
-    expect(first503!).toBeLessThanOrEqual(READINESS_FLIP_MS);
-
+    await svc.waitForLine((l) => l.type === 'draining');
+    await sleep(100);
     const again = await rawGet(reused, '/hello');
     expect(again.status).toBe(200);
     expect(again.headers.connection).toBe('close');
     await closedAt(reused);
-    probe.destroy();
     expect((await svc.exited).code).toBe(15);
+  });
+
+  test(`with a shutdown delay, /healthcheck answers 503 within ${READINESS_FLIP_MS} ms of SIGTERM (median of ${FLIP_TRIALS} signals)`, { timeout: 90_000 }, async () => {
+    const flips: number[] = [];
+    for (let trial = 0; trial < FLIP_TRIALS; trial++) {
+      const { svc, port } = await boot(workers, { SHUTDOWN_DELAY_MS: '300' });
+      // One keep-alive probe per serving process (cluster: new connections go round-robin to the workers).
+      const probes: net.Socket[] = [];
+      const probed = new Set<number>();
+      for (let i = 0; i < 10 && probed.size < workers; i++) {
+        const socket = await connect(port);
+        const pid = JSON.parse((await rawGet(socket, '/hello')).body).pid as number;
+        if (probed.has(pid)) socket.destroy();
+        else (probed.add(pid), probes.push(socket));
+      }
+      expect(probes).toHaveLength(workers);
+      const t0 = performance.now();
+      svc.kill('SIGTERM');
+      const firstFlip = async (probe: net.Socket) => {
+        for (let i = 0; i < 2_000; i++) {
+          const reply = await rawGet(probe, '/healthcheck');
+          if (reply.status === 503) return reply.at - t0;
+        }
+        return Infinity;
+      };
+      flips.push(Math.min(...(await Promise.all(probes.map(firstFlip)))));
+      for (const probe of probes) probe.destroy();
+      expect((await svc.exited).code).toBe(15);
+    }
+    const sorted = [...flips].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)]!;
+    console.log(`[reliability] ${workers === 1 ? 'single' : 'cluster'}: first /healthcheck 503 after SIGTERM, ms: ${sorted.map((f) => f.toFixed(1)).join(', ')} (median ${median.toFixed(1)})`);
+    // A median: one signal that found both cores busy with other processes says nothing about the drain.
+    expect(median).toBeLessThanOrEqual(READINESS_FLIP_MS);
   });
 
   test('a hanging request is destroyed at the deadline (SIGINT: 1 s) and the process exits 2', async () => {

@@ -38,7 +38,8 @@ function pollHealth(port: number, figures: LoadFigures, signalAt: () => number) 
       const r = await probe(port, '/healthcheck', false, () => figures.connected++, judgeHealth);
       recordResult(figures, r, false);
       if (r.status) samples.push({ sentAfterSignalMs: sent - signalAt(), answeredAfterSignalMs: performance.now() - signalAt(), status: r.status });
-      if (r.outcome !== 'ok') break;
+      // A reset probe is counted like any request; only a refused one means the listener is gone.
+      if (r.outcome === 'refused') break;
     }
   })();
   return {
