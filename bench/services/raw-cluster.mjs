@@ -1,7 +1,7 @@
 // Variant "raw node:cluster(N)": what services run today. The primary forks N workers and serves
-// nothing; SIGTERM disconnects every worker (each closes its server) and the primary exits after them.
+// nothing (it does not load Koa); SIGTERM disconnects every worker (each closes its server) and
+// the primary exits after them.
 import cluster from 'node:cluster';
-import { koaApp } from './koa-app.mjs';
 
 if (cluster.isPrimary) {
   const workers = Number(process.argv[2] ?? 1);
@@ -10,5 +10,6 @@ if (cluster.isPrimary) {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.disconnect();
   });
 } else {
+  const { koaApp } = await import('./koa-app.mjs');
   koaApp().listen(Number(process.env.PORT), '127.0.0.1');
 }
