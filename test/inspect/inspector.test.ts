@@ -30,7 +30,9 @@ test('single-process: boot, listening, SIGTERM drain and exit reach the receiver
   expect(roots.map((r) => r.name)).toEqual([`lifecycle (main ${svc.child.pid})`]);
   expect(receiver.statesOf(roots[0]!.sessionId)).toEqual(BOOT_AND_DRAIN);
   // The transition log still prints next to it: one line per transition, the last into exited.
-  const logged = svc.lines.filter((l) => l.type === 'lifecycle').map((l) => l.to);
+  const lines = svc.lines.filter((l) => l.type === 'lifecycle');
+  for (const line of lines) expect(line).toEqual({ level: 'info', type: 'lifecycle', from: lines.indexOf(line) === 0 ? null : expect.any(String), to: expect.any(String), event: expect.any(String), pid: svc.child.pid, t: expect.any(Number) });
+  const logged = lines.map((l) => l.to);
   expect(logged).toEqual(['boot', 'resolveWorkers', 'servingInline.starting', 'servingInline.listening', 'draining', 'exited']);
   expect(receiver.raw.join('\n')).not.toContain('hunter2-do-not-send');
 });
