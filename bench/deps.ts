@@ -22,15 +22,13 @@ const OURS = [dist('src/run.js'), dist('src/config/service-json.js'), dist('src/
 const SETS: Array<[string, string[]]> = [
   ['node alone', []],
   ['xstate alone', ['xstate']],
-  ['zod alone', ['zod']],
   ['@koa/router alone', ['@koa/router']],
   ['koa alone', ['koa']],
   ['bare: node:http + koa', BARE],
   ['bare + @koa/router', [...BARE, '@koa/router']],
-  ['bare + zod', [...BARE, 'zod']],
   ['bare + xstate', [...BARE, 'xstate']],
   ['bare + node:inspector', [...BARE, 'node:inspector']],
-  ['bare + router + zod + xstate', [...BARE, '@koa/router', 'zod', 'xstate']],
+  ['bare + router + xstate', [...BARE, '@koa/router', 'xstate']],
   ['ours: the single-process module graph (run, service-json, single, up)', OURS],
 ];
 

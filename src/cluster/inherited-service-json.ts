@@ -6,8 +6,8 @@ export const SERVICE_JSON_ENV = 'LIFECYCLE_CLUSTER_SERVICE_JSON';
 export const serviceJsonEnv = (serviceJson: ServiceJson) => ({ [SERVICE_JSON_ENV]: JSON.stringify(serviceJson) });
 
 /**
- * In a cluster worker: service.json as its primary validated it, so a worker neither reads the file
- * again nor loads the validator (zod is about a third of a worker's boot CPU). Removed from the
+ * In a cluster worker: service.json as its primary validated it, so every worker serves the same
+ * snapshot (an edit to the file after boot cannot split the cluster) and none validates it again. Removed from the
  * environment: the service and its own child processes never see it.
  */
 export function takeInheritedServiceJson(env: NodeJS.ProcessEnv): ServiceJson | undefined {

@@ -1,56 +1,102 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { configError, LifecycleErrors, type LifecycleError } from '../errors.js';
 
 /** A generous upper bound: a request timeout of more than an hour is a typo, not a plan. */
 export const MAX_TIMEOUT_SECONDS = 3600;
 
-const positiveInt = (what: string) =>
-  z.number({ error: `expected ${what}` }).int({ error: `expected ${what}` }).positive({ error: `expected ${what}` });
+export interface RouteDecl {
+  path: string;
+  public?: boolean;
+}
 
-const routeSchema = z.object(
+/** The SDK's service.json; unknown keys pass through (it carries fields for other tools). */
+export interface ServiceJson {
+  stack?: string;
+  memory?: number;
+  ttl?: number;
+  timeout?: number;
+  /** Not validated here: an invalid value falls back to the CPU count (see workers.ts). */
+  workers?: unknown;
+  minReplicas?: number;
+  maxReplicas?: number;
+  deterministicVary?: boolean;
+  routes?: Record<string, RouteDecl>;
+  events?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+// Hand-written rather than zod: the schema is small, the messages are ours anyway, and zod cost
+// single-process mode about 7 MiB RSS and 90 ms of CPU at boot (bench/NOTES.md).
+interface Issue {
+  path: string[];
+  message: string;
+}
+type Rule = (value: unknown, path: string[]) => Issue[];
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const check = (ok: (v: unknown) => boolean, message: string): Rule => (v, path) => (ok(v) ? [] : [{ path, message }]);
+const all = (...rules: Rule[]): Rule => (v, path) => {
+  for (const rule of rules) {
+    const issues = rule(v, path);
+    if (issues.length) return issues;
+  }
+  return [];
+};
+const fields = (shape: Record<string, { rule: Rule; required?: boolean }>, message: string): Rule => (v, path) => {
+  if (!isObject(v)) return [{ path, message }];
+  return Object.entries(shape).flatMap(([key, { rule, required }]) => {
+    const at = [...path, key];
+    if (v[key] === undefined) return required ? rule(undefined, at) : [];
+    return rule(v[key], at);
+  });
+};
+const recordOf = (rule: Rule, message: string): Rule => (v, path) =>
+  isObject(v) ? Object.entries(v).flatMap(([key, item]) => rule(item, [...path, key])) : [{ path, message }];
+
+const positiveInt = (what: string) => check((v) => Number.isInteger(v) && (v as number) > 0, `expected ${what}`);
+const boolean = check((v) => typeof v === 'boolean', 'expected true or false');
+const TIMEOUT = `expected a number of seconds from 0 to ${MAX_TIMEOUT_SECONDS}`;
+
+const routeRule = fields(
   {
-    path: z.string({ error: 'expected a path string such as "/hello/:name"' }).startsWith('/', {
-      error: 'expected a path starting with "/"',
-    }),
-    public: z.boolean({ error: 'expected true or false' }).optional(),
+    path: {
+      required: true,
+      rule: all(
+        check((v) => typeof v === 'string', 'expected a path string such as "/hello/:name"'),
+        check((v) => (v as string).startsWith('/'), 'expected a path starting with "/"'),
+      ),
+    },
+    public: { rule: boolean },
   },
-  { error: 'expected an object such as { "path": "/hello", "public": true }' },
+  'expected an object such as { "path": "/hello", "public": true }',
 );
 
-// Unknown keys pass through: service.json carries fields for other tools (policies, settings…).
-export const serviceJsonSchema = z.looseObject({
-  stack: z.string({ error: 'expected a string such as "nodejs"' }).optional(),
-  memory: positiveInt('a positive integer of MiB such as 256').optional(),
-  ttl: positiveInt('a positive integer of minutes').optional(),
-  timeout: z
-    .number({ error: `expected a number of seconds from 0 to ${MAX_TIMEOUT_SECONDS}` })
-    .min(0, { error: `expected a number of seconds from 0 to ${MAX_TIMEOUT_SECONDS}` })
-    .max(MAX_TIMEOUT_SECONDS, { error: `expected a number of seconds from 0 to ${MAX_TIMEOUT_SECONDS}` })
-    .optional(),
-  // Not validated here: an invalid value falls back to the CPU count (see workers.ts).
-  workers: z.unknown().optional(),
-  minReplicas: positiveInt('a positive integer').optional(),
-  maxReplicas: positiveInt('a positive integer').optional(),
-  deterministicVary: z.boolean({ error: 'expected true or false' }).optional(),
-  routes: z.record(z.string(), routeSchema, { error: 'expected an object of route id → { "path": … }' }).optional(),
-  events: z.record(z.string(), z.unknown(), { error: 'expected an object of event id → settings' }).optional(),
-});
-
-export type ServiceJson = z.infer<typeof serviceJsonSchema>;
-export type RouteDecl = z.infer<typeof routeSchema>;
+const serviceJsonRule = fields(
+  {
+    stack: { rule: check((v) => typeof v === 'string', 'expected a string such as "nodejs"') },
+    memory: { rule: positiveInt('a positive integer of MiB such as 256') },
+    ttl: { rule: positiveInt('a positive integer of minutes') },
+    timeout: { rule: check((v) => typeof v === 'number' && v >= 0 && v <= MAX_TIMEOUT_SECONDS, TIMEOUT) },
+    minReplicas: { rule: positiveInt('a positive integer') },
+    maxReplicas: { rule: positiveInt('a positive integer') },
+    deterministicVary: { rule: boolean },
+    routes: { rule: recordOf(routeRule, 'expected an object of route id → { "path": … }') },
+    events: { rule: check(isObject, 'expected an object of event id → settings') },
+  },
+  'expected a JSON object',
+);
 
 const show = (value: unknown) => {
   const text = JSON.stringify(value);
   return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 };
 
-function valueAt(root: unknown, path: PropertyKey[]): unknown {
+function valueAt(root: unknown, path: string[]): unknown {
   let cur: unknown = root;
   for (const key of path) {
     if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[key];
+    cur = (cur as Record<string, unknown>)[key];
   }
   return cur;
 }
@@ -98,10 +144,10 @@ export function parseServiceJson(text: string, file = 'service.json'): ServiceJs
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw configError('service.json', `${file}: expected a JSON object at the top level, got ${show(raw)}`);
   }
-  const result = serviceJsonSchema.safeParse(raw);
-  if (result.success) return result.data;
-  const problems: LifecycleError[] = result.error.issues.map((issue) => {
-    const field = issue.path.map(String).join('.');
+  const issues = serviceJsonRule(raw, []);
+  if (issues.length === 0) return raw as ServiceJson;
+  const problems: LifecycleError[] = issues.map((issue) => {
+    const field = issue.path.join('.');
     const value = valueAt(raw, issue.path);
     const got = value === undefined ? 'missing' : `is ${show(value)}`;
     return configError(field, `${file}: "${field}" ${got}; ${issue.message}`);
