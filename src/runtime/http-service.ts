@@ -22,8 +22,8 @@ export async function startHttpService(
 ): Promise<Runner> {
   const { definition, file } = await loadEntry(config.root);
   // Node checks headersTimeout/requestTimeout only every connectionsCheckingInterval (30 s by
-  // default), so a slow-headers client would outlive HEADERS_TIMEOUT_MS by up to 30 s.
-  const server = createServer({ connectionsCheckingInterval: Math.min(1_000, config.runtime.headersTimeoutMs) });
+  // default), so a slow-headers client would outlive HEADERS_TIMEOUT_MS by up to 30 s; 500 ms here.
+  const server = createServer({ connectionsCheckingInterval: Math.min(500, config.runtime.headersTimeoutMs) });
   const drain = new HttpDrain(server);
   const channel = makeChannel(() => ({ openConnections: drain.openConnections, requestsServed: drain.requestsServed }));
   const app = await buildApp(config.serviceJson, definition, file, {

@@ -90,6 +90,21 @@ const WORKER_FALLBACKS: Array<{ value: unknown; workers: number; says: RegExp }>
   { value: 1e9, workers: MAX_WORKERS, says: /"workers" is 1000000000; capped at 4/ },
 ];
 
+/** At most this many cases run at once: enough to keep the file short, few enough not to starve other tests of CPU. */
+const PARALLEL = 3;
+let running = 0;
+const waiting: Array<() => void> = [];
+async function slot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= PARALLEL) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
 const tried: string[] = [];
 afterAll(() => {
   console.log(`[reliability] bad inputs tried: ${tried.length} (${CASES.length} failing with an exit code, ${WORKER_FALLBACKS.length} invalid "workers" falling back)`);
@@ -122,7 +137,7 @@ const isJson = (line: string) => {
 };
 
 describe('bad input: one line naming the field and the fix, the documented exit code, nothing left behind', () => {
-  test.concurrent.each(CASES)('$name → exit $code', { timeout: 60_000 }, async (c) => {
+  test.concurrent.each(CASES)('$name → exit $code', { timeout: 60_000 }, (c) => slot(async () => {
     tried.push(c.name);
     const serviceJson = c.serviceJson === undefined ? routes({}, c.workers ?? 1) : c.serviceJson === null ? undefined : c.serviceJson;
     const root = makeServiceRoot({ serviceJson, entry: c.entry === undefined ? RELIABILITY_ENTRY : (c.entry ?? undefined), entryName: c.entryName });
@@ -154,9 +169,9 @@ describe('bad input: one line naming the field and the fix, the documented exit 
       await new Promise((resolve) => (holder ? holder.close(resolve) : resolve(undefined)));
     }
     await expectNothingLeft(marker, c.portInUse ? undefined : port);
-  });
+  }));
 
-  test.concurrent.each(WORKER_FALLBACKS)('workers: $value → warning, falls back to $workers', { timeout: 60_000 }, async (c) => {
+  test.concurrent.each(WORKER_FALLBACKS)('workers: $value → warning, falls back to $workers', { timeout: 60_000 }, (c) => slot(async () => {
     tried.push(`workers ${JSON.stringify(c.value)}`);
     const root = makeServiceRoot({ serviceJson: routes({ workers: c.value }), entry: RELIABILITY_ENTRY });
     const port = await freePort();
@@ -175,5 +190,5 @@ describe('bad input: one line naming the field and the fix, the documented exit 
       await svc.exited;
     }
     await expectNothingLeft(marker, port);
-  });
+  }));
 });

@@ -96,7 +96,7 @@ describe.each(MODES)('$mode mode', ({ workers }) => {
     clearInterval(trickle);
     socket.destroy();
     expect(cutAt - t0).toBeGreaterThanOrEqual(headersTimeoutMs - 50);
-    // Node checks for expired headers once per connectionsCheckingInterval (set to 1 s).
+    // Node checks for expired headers once per connectionsCheckingInterval (set to 500 ms).
     expect(cutAt - t0).toBeLessThan(headersTimeoutMs + 2_000);
     expect(received).toMatch(/^HTTP\/1\.1 408/);
     svc.kill('SIGTERM');
