@@ -3,14 +3,14 @@ import net, { type Socket } from 'node:net';
 import type { DrainOptions } from './runner.js';
 
 /**
- * When the listener closes, which open sockets are closed at once and which get a grace to send the
- * request they may already have on the wire (answered with `Connection: close`): a socket that carried
- * one request is closed at once (an idle keep-alive socket); one in active reuse (two requests or more)
- * gets IDLE_GRACE_MS after its last response; a connection that has not sent a request yet (accepted
- * just before the close) gets NEW_CONNECTION_GRACE_MS after it was accepted. Whatever is left is
- * destroyed at the drain deadline.
+ * When the listener closes, an idle socket may already have its next request on the wire (a
+ * keep-alive client reusing it, or a connection accepted just before the close): it gets a grace to
+ * send it, answered with `Connection: close`. A socket that carried a request is closed once idle for
+ * IDLE_GRACE_MS since its last response (at once if it has been idle that long); one that has not sent
+ * a request yet gets NEW_CONNECTION_GRACE_MS after it was accepted. What is left is destroyed at the
+ * drain deadline.
  */
-export const IDLE_GRACE_MS = 100;
+export const IDLE_GRACE_MS = 250;
 export const NEW_CONNECTION_GRACE_MS = 1_000;
 
 /**
@@ -162,7 +162,7 @@ export class HttpDrain {
   private closeWhenIdle(socket: Socket, state: SocketState) {
     if (state.active > 0 || socket.destroyed) return;
     clearTimeout(state.idleTimer);
-    const grace = state.requests === 0 ? NEW_CONNECTION_GRACE_MS : state.requests === 1 ? 0 : IDLE_GRACE_MS;
+    const grace = state.requests === 0 ? NEW_CONNECTION_GRACE_MS : IDLE_GRACE_MS;
     const wait = state.lastActive + grace - performance.now();
     if (wait <= 0) socket.destroy();
     else state.idleTimer = setTimeout(() => this.closeWhenIdle(socket, state), wait);
