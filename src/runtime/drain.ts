@@ -122,11 +122,7 @@ export class HttpDrain {
   shortenDeadline(ms: number) {
     if (!this.draining) return;
     if (Date.now() + ms < this.deadlineAt) this.setDeadline(ms);
-    if (this.delayTimer) {
-      clearTimeout(this.delayTimer as NodeJS.Timeout);
-      clearImmediate(this.delayTimer as NodeJS.Immediate);
-      this.closeListenerWhenQuiet();
-    }
+    if (this.cancelDelay()) this.closeListenerWhenQuiet();
   }
 
   /**
@@ -147,6 +143,15 @@ export class HttpDrain {
       });
     };
     this.delayTimer = setImmediate(check);
+  }
+
+  /** Stops a pending shutdown delay or accept-queue flush; true if one was pending. */
+  private cancelDelay() {
+    if (!this.delayTimer) return false;
+    clearTimeout(this.delayTimer as NodeJS.Timeout);
+    clearImmediate(this.delayTimer as NodeJS.Immediate);
+    this.delayTimer = undefined;
+    return true;
   }
 
   private stopAccepting() {
@@ -182,6 +187,8 @@ export class HttpDrain {
 
   private forceClose() {
     this.forced = this.sockets.size;
+    // The deadline can fall within the shutdown delay or the accept-queue flush: close the listener now.
+    if (this.cancelDelay()) this.stopAccepting();
     this.server.closeAllConnections();
     for (const socket of this.sockets.keys()) socket.destroy();
     this.sockets.clear();
