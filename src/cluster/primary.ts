@@ -7,6 +7,8 @@ import type { DrainOptions, Runner } from '../runtime/runner.js';
 import { serviceJsonEnv } from './inherited-service-json.js';
 import { createIpcRouter } from './ipc-router.js';
 import { KillDeadline } from './kill-deadline.js';
+import { rememberListenHandles } from './listen-handles.js';
+import { shrinkAcceptQueue, type ListenHandle } from '../runtime/accept-queue.js';
 import { readRespawnPolicy } from './respawn-policy.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -20,6 +22,7 @@ const WORKER_MAIN = fileURLToPath(new URL('./worker-main.js', import.meta.url));
 export function startPrimary({ config, decision, parent }: StartInput, abort: AbortSignal): Promise<Runner> {
   const policy = readRespawnPolicy(process.env);
   cluster.setupPrimary({ exec: WORKER_MAIN, args: [config.root] });
+  const listenHandles = rememberListenHandles();
 
   return new Promise<Runner>((resolve, reject) => {
     let runner: Runner | undefined;
@@ -27,7 +30,7 @@ export function startPrimary({ config, decision, parent }: StartInput, abort: Ab
     const pool: WorkerPool = new WorkerPool(options, {
       onListening: (port) => {
         if (runner) return;
-        runner = clusterRunner(pool, port);
+        runner = clusterRunner(pool, port, listenHandles);
         resolve(runner);
       },
       onBootFailed: (reason, exitCode) => reject(new LifecycleError(reason, exitCode as ExitCode)),
@@ -44,18 +47,29 @@ export function startPrimary({ config, decision, parent }: StartInput, abort: Ab
  * Draining the cluster: every worker gets the signal and drains itself in parallel (the same drain
  * as single-process mode); done when the last worker is gone, SIGKILL for stragglers at the deadline.
  */
-function clusterRunner(pool: WorkerPool, port: number): Runner {
+function clusterRunner(pool: WorkerPool, port: number, listenHandles: () => ListenHandle[]): Runner {
   const deadline = new KillDeadline(() => pool.signal('SIGKILL'));
+  // When the workers stop accepting (after the shutdown delay), so does the primary's queue.
+  let shrinkTimer: NodeJS.Timeout | undefined;
+  const shrinkQueues = () => {
+    clearTimeout(shrinkTimer);
+    shrinkTimer = undefined;
+    for (const handle of listenHandles()) shrinkAcceptQueue(handle);
+  };
   return {
     mode: 'cluster',
     port,
-    async drain({ signal, deadlineMs }: DrainOptions) {
+    async drain({ signal, deadlineMs, delayMs }: DrainOptions) {
+      if (delayMs > 0 && delayMs < deadlineMs) shrinkTimer = setTimeout(shrinkQueues, delayMs);
+      else shrinkQueues();
       const gone = pool.stop(signal);
       deadline.set(deadlineMs);
       await gone;
       deadline.clear();
+      clearTimeout(shrinkTimer);
     },
     shortenDeadline(ms: number) {
+      if (shrinkTimer) shrinkQueues();
       pool.signal('SIGINT');
       deadline.set(ms);
     },

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import net, { type Socket } from 'node:net';
+import { shrinkAcceptQueue, type ListenHandle } from './accept-queue.js';
 import type { DrainOptions } from './runner.js';
 
 /**
@@ -19,16 +20,8 @@ export const NEW_CONNECTION_GRACE_MS = 1_000;
  */
 export const ACCEPT_QUEUE_FLUSH_MS = 500;
 
-/**
- * Re-listens with a backlog of 0 so the kernel drops new SYNs while the queue is being emptied: those
- * clients retry after 1 s and find the port closed (refused) instead of being accepted into the
- * queue and reset when the listener closes. Only a listening socket this process owns has this
- * (not a cluster worker's, whose connections come from the primary).
- */
-function shrinkAcceptQueue(server: Server) {
-  const handle = (server as unknown as { _handle?: { listen?: (backlog: number) => number; constructor?: { name?: string } } })._handle;
-  if (handle?.constructor?.name === 'TCP') handle.listen?.(0);
-}
+/** A cluster worker's quiet window before it closes its listener (see HttpDrain's `quietMs`). */
+export const WORKER_HANDOFF_QUIET_MS = 50;
 
 interface SocketState {
   /** Requests received on the socket. */
@@ -60,7 +53,15 @@ export class HttpDrain {
   requestsServed = 0;
   connectionsAccepted = 0;
 
-  constructor(private readonly server: Server) {
+  /**
+   * `quietMs`: how long no new connection must arrive before the listener closes. 0 means one
+   * event-loop turn, right where the kernel hands connections over; a cluster worker gets its
+   * connections from the primary's queue one IPC round-trip at a time, so it waits a little longer.
+   */
+  constructor(
+    private readonly server: Server,
+    private readonly quietMs = 0,
+  ) {
     server.on('connection', (socket: Socket) => {
       const state: SocketState = { requests: 0, active: 0, lastActive: performance.now() };
       this.connectionsAccepted++;
@@ -132,15 +133,16 @@ export class HttpDrain {
    * connected get accepted and answered instead of reset.
    */
   private closeListenerWhenQuiet() {
-    shrinkAcceptQueue(this.server);
+    shrinkAcceptQueue((this.server as unknown as { _handle?: ListenHandle })._handle);
     const started = performance.now();
     // Called from an immediate, so the next immediate runs after one whole poll phase (accepts included).
     const check = () => {
       const seen = this.connectionsAccepted;
-      this.delayTimer = setImmediate(() => {
+      const next = () => {
         if (this.connectionsAccepted === seen || performance.now() - started >= ACCEPT_QUEUE_FLUSH_MS) this.stopAccepting();
         else check();
-      });
+      };
+      this.delayTimer = this.quietMs > 0 ? setTimeout(next, this.quietMs) : setImmediate(next);
     };
     this.delayTimer = setImmediate(check);
   }

@@ -6,7 +6,7 @@ import { info } from '../log.js';
 import { buildApp } from '../service/app.js';
 import { loadEntry } from '../service/load-entry.js';
 import type { Channel } from './channel.js';
-import { HttpDrain } from './drain.js';
+import { HttpDrain, WORKER_HANDOFF_QUIET_MS } from './drain.js';
 import type { LoadedConfig, Mode, Runner } from './runner.js';
 import type { ServerStats } from './status.js';
 
@@ -24,7 +24,7 @@ export async function startHttpService(
   // Node checks headersTimeout/requestTimeout only every connectionsCheckingInterval (30 s by
   // default), so a slow-headers client would outlive HEADERS_TIMEOUT_MS by up to 30 s; 500 ms here.
   const server = createServer({ connectionsCheckingInterval: Math.min(500, config.runtime.headersTimeoutMs) });
-  const drain = new HttpDrain(server);
+  const drain = new HttpDrain(server, mode === 'worker' ? WORKER_HANDOFF_QUIET_MS : 0);
   const channel = makeChannel(() => ({ openConnections: drain.openConnections, requestsServed: drain.requestsServed }));
   const app = await buildApp(config.serviceJson, definition, file, {
     isDraining: () => drain.isDraining,

@@ -1,0 +1,22 @@
+import net from 'node:net';
+import type { ListenHandle } from '../runtime/accept-queue.js';
+
+/**
+ * node:cluster's round-robin primary listens through a net.Server, then keeps only its handle and
+ * drops the server. Remember those handles as they start listening, so a drain can shrink their
+ * accept queue: otherwise every connection still queued when the last worker closes is reset.
+ * Installed in the primary only, which runs no service code.
+ */
+export function rememberListenHandles(): () => ListenHandle[] {
+  const handles = new Set<ListenHandle>();
+  const listen = net.Server.prototype.listen;
+  net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) {
+    // Registered before node:cluster's own 'listening' listener, which takes the handle away.
+    this.once('listening', () => {
+      const handle = (this as unknown as { _handle?: ListenHandle })._handle;
+      if (handle) handles.add(handle);
+    });
+    return listen.apply(this, args as never);
+  } as typeof listen;
+  return () => [...handles];
+}
