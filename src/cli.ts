@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { EXIT } from './exit-codes.js';
 import { usageFail } from './commands/usage.js';
+import { holdEarlySignals } from './early-signals.js';
 
 /** Each command lives in its own module, loaded only when it runs. */
 const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): void | Promise<void> }>> = {
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): void | Promi
 
 const [command = 'help', ...argv] = process.argv.slice(2);
 const name = command === '--help' || command === '-h' ? 'help' : command;
+if (name === 'start') holdEarlySignals();
 const load = COMMANDS[name];
 if (!load) usageFail(`unknown command "${command}"; expected one of ${Object.keys(COMMANDS).join(', ')}`);
 load()

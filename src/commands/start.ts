@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { releaseEarlySignals } from '../early-signals.js';
 import { parseCommandArgs, usageFail } from './usage.js';
 
 const INSPECT_FLAG = '--inspect-lifecycle';
@@ -26,5 +27,6 @@ export async function run(argv: string[]) {
   }
   const { optionsFromEnv, startLifecycle } = await import('../run.js');
   const options = await optionsFromEnv(process.env, 'main').catch((err: Error) => usageFail(err.message));
-  startLifecycle({ root, flags: { port: values.port }, ...options });
+  const actor = startLifecycle({ root, flags: { port: values.port }, ...options });
+  releaseEarlySignals((type) => actor.send({ type }));
 }
