@@ -9,6 +9,7 @@ import { lifecycleMachine, type LifecycleEvent } from '../../machines/lifecycle.
 import type { Role } from '../../src/actors.js';
 import { LifecycleError } from '../../src/errors.js';
 import { EXIT } from '../../src/exit-codes.js';
+import { stateName } from '../../src/run.js';
 
 export type ActorOutcomeEvent = { type: `xstate.${'done' | 'error'}.actor.${string}`; output?: unknown; error?: unknown };
 export type ModelEvent = LifecycleEvent | ActorOutcomeEvent;
@@ -118,9 +119,5 @@ export function expectedExitCode(path: ModelPath): number {
   throw new Error(`no exit code known for a path ending in ${last.type}`);
 }
 
-export const dotted = (value: unknown): string =>
-  typeof value === 'string'
-    ? value
-    : Object.entries(value as Record<string, unknown>)
-        .map(([k, v]) => `${k}.${dotted(v)}`)
-        .join(',');
+/** The transition log's own state names, so the model and the real process speak alike. */
+export const dotted = stateName;
