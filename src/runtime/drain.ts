@@ -6,8 +6,8 @@ import type { DrainOptions } from './runner.js';
 /**
  * When the listener closes, an idle socket may already have its next request on the wire (a
  * keep-alive client reusing it, or a connection accepted just before the close): it gets a grace to
- * send it, answered with `Connection: close`. A socket that carried a request is closed once idle for
- * IDLE_GRACE_MS since its last response (at once if it has been idle that long); one that has not sent
+ * send it, answered with `Connection: close`. A socket that carried a request is closed IDLE_GRACE_MS
+ * after its last request began (at once if that is longer ago); one that has not sent
  * a request yet gets NEW_CONNECTION_GRACE_MS after it was accepted. What is left is destroyed at the
  * drain deadline.
  */
@@ -26,12 +26,13 @@ export const WORKER_HANDOFF_QUIET_MS = 50;
 interface SocketState {
   /** Requests received on the socket. */
   requests: number;
-  /** Of those, the ones whose response is not finished. */
-  active: number;
-  /** performance.now() of the connection or of its last finished response. */
+  /** performance.now() of the connection or of its last request. */
   lastActive: number;
   idleTimer?: NodeJS.Timeout;
 }
+
+/** The response a socket is answering right now; Node clears it when that response is done. */
+const currentResponse = (socket: Socket) => (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
 
 /**
  * Tracks an HTTP server's sockets and in-flight responses, and drains it the way a load balancer
@@ -41,7 +42,6 @@ interface SocketState {
  */
 export class HttpDrain {
   private readonly sockets = new Map<Socket, SocketState>();
-  private readonly responses = new Set<ServerResponse>();
   private draining = false;
   private listenerClosed = false;
   private deadlineTimer?: NodeJS.Timeout;
@@ -63,7 +63,7 @@ export class HttpDrain {
     private readonly quietMs = 0,
   ) {
     server.on('connection', (socket: Socket) => {
-      const state: SocketState = { requests: 0, active: 0, lastActive: performance.now() };
+      const state: SocketState = { requests: 0, lastActive: performance.now() };
       this.connectionsAccepted++;
       this.sockets.set(socket, state);
       socket.once('close', () => {
@@ -72,8 +72,23 @@ export class HttpDrain {
         this.maybeFinish();
       });
     });
-    // Registered before the app's handler so the header is set before any middleware runs.
-    server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => this.track(req, res));
+  }
+
+  /**
+   * Wraps the app's request handler: counts, and while draining sets `Connection: close` before any
+   * middleware runs. Kept to a counter and a timestamp: it runs on every request.
+   */
+  handle(listener: (req: IncomingMessage, res: ServerResponse) => void) {
+    return (req: IncomingMessage, res: ServerResponse) => {
+      this.requestsServed++;
+      const state = this.sockets.get(req.socket);
+      if (state) {
+        state.requests++;
+        state.lastActive = performance.now();
+      }
+      if (this.draining) res.setHeader('Connection', 'close');
+      listener(req, res);
+    };
   }
 
   get isDraining() {
@@ -84,31 +99,16 @@ export class HttpDrain {
     return this.sockets.size;
   }
 
-  private track(req: IncomingMessage, res: ServerResponse) {
-    const socket = req.socket;
-    const state = this.sockets.get(socket);
-    this.requestsServed++;
-    this.responses.add(res);
-    if (this.draining) res.setHeader('Connection', 'close');
-    if (!state) return;
-    state.requests++;
-    state.active++;
-    clearTimeout(state.idleTimer);
-    res.once('close', () => {
-      this.responses.delete(res);
-      state.active--;
-      state.lastActive = performance.now();
-      // Only a response whose headers went out before the drain leaves its socket open here.
-      if (this.listenerClosed) this.closeWhenIdle(socket, state);
-    });
-  }
-
   /** Starts the drain; resolves when every socket is closed, at the latest at the deadline. */
   drain({ deadlineMs, delayMs }: DrainOptions): Promise<void> {
     if (this.closed) return this.closed;
     this.draining = true;
-    for (const res of this.responses) {
+    for (const [socket, state] of this.sockets) {
+      const res = currentResponse(socket);
+      if (!res) continue;
       if (!res.headersSent) res.setHeader('Connection', 'close');
+      // Its headers went out keep-alive: close the socket once the response is done.
+      else res.once('close', () => this.listenerClosed && this.closeWhenIdle(socket, state));
     }
     this.closed = new Promise<void>((resolve) => {
       this.finish = resolve;
@@ -167,7 +167,7 @@ export class HttpDrain {
   }
 
   private closeWhenIdle(socket: Socket, state: SocketState) {
-    if (state.active > 0 || socket.destroyed) return;
+    if (currentResponse(socket) || socket.destroyed) return;
     clearTimeout(state.idleTimer);
     const grace = state.requests === 0 ? NEW_CONNECTION_GRACE_MS : IDLE_GRACE_MS;
     const wait = state.lastActive + grace - performance.now();

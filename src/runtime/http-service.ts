@@ -31,7 +31,7 @@ export async function startHttpService(
     statusTrack: () => channel.statusTrack(),
     logOnce: (message) => channel.logOnce(message),
   });
-  server.on('request', app.callback());
+  server.on('request', drain.handle(app.callback()));
   const { runtime } = config;
   server.keepAliveTimeout = runtime.keepAliveTimeoutMs;
   server.headersTimeout = runtime.headersTimeoutMs;
