@@ -1,6 +1,9 @@
 /** node:cluster never forks more than this many workers, whatever the CPU count says. */
 export const MAX_WORKERS = 4;
 
+/** A value service.json's "workers" is taken at: a positive integer. */
+export const isWorkerCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0;
+
 export interface WorkerResolution {
   workers: number;
   /** Why the configured value was not used as is, for a warning line. */
@@ -15,7 +18,7 @@ export function resolveWorkerCount(configured: unknown, opts: { linked: boolean;
   if (opts.linked) return { workers: 1 };
   const cpus = Math.max(1, Math.min(opts.cpus, MAX_WORKERS));
   if (configured === undefined) return { workers: cpus };
-  if (typeof configured === 'number' && Number.isInteger(configured) && configured > 0) {
+  if (isWorkerCount(configured)) {
     if (configured > MAX_WORKERS) {
       return {
         workers: MAX_WORKERS,

@@ -1,17 +1,15 @@
 import type { ServiceJson } from '../config/service-json.js';
+import { BUILTIN_PATHS } from '../service/builtin-paths.js';
 import { containerCommand } from './image-layout.js';
 import { selectorLabels } from './labels.js';
 import type { ManifestOptions } from './options.js';
 import type { PodResources } from './resources.js';
 import { keepAliveTimeoutMs, livenessFailureThreshold, LIVENESS_PERIOD_SECONDS, terminationGracePeriodSeconds } from './timing.js';
 
-// BUILTIN_PATHS.healthcheck of service/app.ts, not imported: that module loads Koa. test/deploy probes the running service with it.
-const HEALTHCHECK_PATH = '/healthcheck';
-
 /** No `replicas`: the HorizontalPodAutoscaler owns it, and `kubectl apply` must not reset it. */
 export function deployment(serviceJson: ServiceJson, options: ManifestOptions, pod: PodResources) {
   const labels = selectorLabels(options.name);
-  const healthcheck = { path: HEALTHCHECK_PATH, port: 'http' };
+  const healthcheck = { path: BUILTIN_PATHS.healthcheck, port: 'http' };
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',

@@ -1,5 +1,5 @@
 import type { ServiceJson } from '../config/service-json.js';
-import { resolveWorkerCount } from '../config/workers.js';
+import { isWorkerCount, resolveWorkerCount } from '../config/workers.js';
 import { usageError } from '../errors.js';
 import type { ManifestOptions } from './options.js';
 
@@ -8,8 +8,6 @@ export interface PodResources {
   resources: { requests: Record<string, string>; limits?: Record<string, string> };
   warnings: string[];
 }
-
-const isWorkerCount = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0;
 
 /**
  * One CPU per worker the pod will run, and service.json's `memory` as both request and limit.

@@ -1,5 +1,6 @@
 import type { WorkerDecision } from '../actors.js';
 import { info, warn } from '../log.js';
+import { BUILTIN_PATHS } from '../service/builtin-paths.js';
 import type { LoadedConfig, Runner } from './runner.js';
 
 /**
@@ -14,8 +15,8 @@ export async function announce(config: LoadedConfig, decision: WorkerDecision, r
     path: route.path,
     public: route.public ?? false,
   }));
-  const example = (routes[0]?.path ?? '/healthcheck').replace(/:(\w+)/g, '$1');
-  info('routes', { routes, builtins: ['/healthcheck', '/_status'], try: `curl ${base}${example}` });
+  const example = (routes[0]?.path ?? BUILTIN_PATHS.healthcheck).replace(/:(\w+)/g, '$1');
+  info('routes', { routes, builtins: Object.values(BUILTIN_PATHS), try: `curl ${base}${example}` });
 
   const upUrl = config.runtime.upUrl;
   if (!upUrl) return;

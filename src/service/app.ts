@@ -3,6 +3,7 @@ import { Router } from '@koa/router';
 import type { ServiceJson } from '../config/service-json.js';
 import { configError } from '../errors.js';
 import { describeError, error as logError } from '../log.js';
+import { BUILTIN_PATHS } from './builtin-paths.js';
 import type { ServiceDefinition } from './define-service.js';
 
 /** What the built-in routes need from the process around the app. */
@@ -20,7 +21,6 @@ declare module 'koa' {
   }
 }
 
-export const BUILTIN_PATHS = { healthcheck: '/healthcheck', status: '/_status' } as const;
 
 /** Checks that service.json and the entry module declare the same route ids. */
 export function matchRoutes(serviceJson: ServiceJson, definition: ServiceDefinition, file: string) {
