@@ -59,14 +59,18 @@ const startedAt = Date.now();
 const log = (message: string) => process.stderr.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0)}s] ${message}\n`);
 
 type Job = (variant: Variant) => Promise<void>;
+/** Every instance a round boots is also a boot sample. */
+const recordBoot = (v: Variant, r: { bootMs: number; bootCpuMs: number }) => {
+  samples[v.id].boot.push(r.bootMs);
+  samples[v.id].bootCpu.push(r.bootCpuMs);
+  return samples[v.id];
+};
 const jobs: Array<[string, Job]> = [
   [
     'load',
     async (v) => {
       const r = await loadInstance(v, settings);
-      const s = samples[v.id];
-      s.boot.push(r.bootMs);
-      s.bootCpu.push(r.bootCpuMs);
+      const s = recordBoot(v, r);
       s.rssBoot.push(r.afterBoot.rssMiB);
       s.pssBoot.push(r.afterBoot.pssMiB);
       s.rssLoad.push(r.afterLoad.rssMiB);
@@ -87,9 +91,7 @@ const jobs: Array<[string, Job]> = [
     'idle keep-alive drain',
     async (v) => {
       const r = await idleKeepAliveInstance(v, settings);
-      samples[v.id].boot.push(r.bootMs);
-      samples[v.id].bootCpu.push(r.bootCpuMs);
-      samples[v.id].drainIdle.push(r.drainMs);
+      recordBoot(v, r).drainIdle.push(r.drainMs);
       log(`${v.id} idle keep-alive drain: ${r.drainMs.toFixed(1)} ms`);
     },
   ],
@@ -97,11 +99,10 @@ const jobs: Array<[string, Job]> = [
     'in-flight drain',
     async (v) => {
       const r = await inFlightInstance(v, settings);
-      samples[v.id].boot.push(r.bootMs);
-      samples[v.id].bootCpu.push(r.bootCpuMs);
-      samples[v.id].drainInflight.push(r.totalMs);
-      samples[v.id].drainAfterResponse.push(r.afterResponseMs);
-      samples[v.id].connection.push(r.connection);
+      const s = recordBoot(v, r);
+      s.drainInflight.push(r.totalMs);
+      s.drainAfterResponse.push(r.afterResponseMs);
+      s.connection.push(r.connection);
       log(`${v.id} in-flight drain: ${r.totalMs.toFixed(0)} ms, ${r.afterResponseMs.toFixed(1)} ms after the response`);
     },
   ],
