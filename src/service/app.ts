@@ -1,10 +1,10 @@
 import Koa from 'koa';
-import { Router } from '@koa/router';
 import type { ServiceJson } from '../config/service-json.js';
 import { configError } from '../errors.js';
 import { describeError, error as logError } from '../log.js';
 import { BUILTIN_PATHS } from './builtin-paths.js';
 import type { ServiceDefinition } from './define-service.js';
+import { routeTable, type RouteSpec } from './route-table.js';
 
 /** What the built-in routes need from the process around the app. */
 export interface AppHooks {
@@ -74,16 +74,13 @@ export async function buildApp(serviceJson: ServiceJson, definition: ServiceDefi
 
   await definition.setup?.(app);
 
-  const router = new Router();
-  for (const [id, route] of Object.entries(serviceJson.routes ?? {})) {
+  const specs: RouteSpec[] = Object.entries(serviceJson.routes ?? {}).map(([id, route]) => {
     const handler = definition.routes[id]!;
-    try {
-      router.all(id, route.path, ...(Array.isArray(handler) ? handler : [handler]));
-    } catch (err) {
-      throw configError(`routes.${id}.path`, `service.json: "routes.${id}.path" is ${JSON.stringify(route.path)}; ${describeError(err).error.replace(/^\w*Error: /, '').replace(/; visit .*$/, '')} (see @koa/router path syntax)`);
-    }
-  }
-  app.use(router.routes());
-  app.use(router.allowedMethods());
+    return { id, path: route.path, stack: Array.isArray(handler) ? handler : [handler] };
+  });
+  const { routes, allowedMethods } = routeTable(specs);
+  app.use(routes);
+  app.use(allowedMethods);
   return app;
 }
+
