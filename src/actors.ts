@@ -1,6 +1,6 @@
 /**
  * The side effects of the lifecycle statechart, provided to `setup()` in machines/lifecycle.ts.
- * Tests swap any of them with `lifecycleMachine.provide(...)`. Heavy modules (Koa, the router,
+ * Tests swap any of them with `lifecycleMachine.provide(...)`. Heavy modules (Koa, the route table,
  * node:cluster) are imported inside the actor that needs them, so each mode pays only for itself.
  */
 import { cpus } from 'node:os';
