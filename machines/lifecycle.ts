@@ -1,4 +1,5 @@
-import { assign, setup, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
+import type { DoneActorEvent, ErrorActorEvent } from 'xstate';
+import { requireCommonJs } from '../src/commonjs.js';
 import {
   announceUp,
   exitProcess,
@@ -18,6 +19,8 @@ import {
 } from '../src/actors.js';
 import type { DrainSignal, LoadedConfig, Runner } from '../src/runtime/runner.js';
 import { EXIT, SIGNAL_EXIT } from '../src/exit-codes.js';
+
+const { assign, setup } = requireCommonJs('xstate') as typeof import('xstate');
 
 export interface LifecycleInput {
   /** Service root: the folder with service.json and the entry module. */

@@ -4,13 +4,16 @@
  * node:cluster) are imported inside the actor that needs them, so each mode pays only for itself.
  */
 import { cpus } from 'node:os';
-import { fromCallback, fromPromise, type AnyActorRef, type ErrorActorEvent } from 'xstate';
+import type { AnyActorRef, ErrorActorEvent } from 'xstate';
+import { requireCommonJs } from './commonjs.js';
 import { readRuntimeEnv } from './config/env.js';
 import { resolveWorkerCount } from './config/workers.js';
 import { LifecycleErrors } from './errors.js';
 import { describeError, error as logError, info, warn } from './log.js';
 import { exitAfterTransition } from './runtime/exit.js';
 import { drainDeadlineMs, SIGINT_DEADLINE_MS, type DrainSignal, type LoadedConfig, type Mode, type Runner } from './runtime/runner.js';
+
+const { fromCallback, fromPromise } = requireCommonJs('xstate') as typeof import('xstate');
 
 /** `main` is the process the user started; `worker` was forked by a cluster primary. */
 export type Role = 'main' | 'worker';

@@ -1,8 +1,11 @@
-import { createActor, type InspectionEvent, type Observer } from 'xstate';
+import type { InspectionEvent, Observer } from 'xstate';
+import { requireCommonJs } from './commonjs.js';
 import { lifecycleMachine, type LifecycleInput } from '../machines/lifecycle.js';
 import type { Role } from './actors.js';
 import { EXIT } from './exit-codes.js';
 import { describeError, error as logError, info } from './log.js';
+
+const { createActor } = requireCommonJs('xstate') as typeof import('xstate');
 
 export interface StartOptions extends LifecycleInput {
   /** No transition log lines. */

@@ -1,10 +1,13 @@
-import Koa from 'koa';
+import type Koa from 'koa';
+import { requireCommonJs } from '../commonjs.js';
 import type { ServiceJson } from '../config/service-json.js';
 import { configError } from '../errors.js';
 import { describeError, error as logError } from '../log.js';
 import { BUILTIN_PATHS } from './builtin-paths.js';
 import type { ServiceDefinition } from './define-service.js';
 import { routeTable, type RouteSpec } from './route-table.js';
+
+const Application = requireCommonJs('koa') as typeof Koa;
 
 /** What the built-in routes need from the process around the app. */
 export interface AppHooks {
@@ -39,7 +42,7 @@ export function matchRoutes(serviceJson: ServiceJson, definition: ServiceDefinit
 
 export async function buildApp(serviceJson: ServiceJson, definition: ServiceDefinition, file: string, hooks: AppHooks) {
   matchRoutes(serviceJson, definition, file);
-  const app = new Koa();
+  const app = new Application();
   app.silent = true;
   app.context.logOnce = hooks.logOnce;
   app.on('error', (err: unknown, ctx?: Koa.Context) => {

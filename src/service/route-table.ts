@@ -1,9 +1,12 @@
 import { METHODS } from 'node:http';
 import type Koa from 'koa';
-import compose from 'koa-compose';
-import { pathToRegexp, type Keys } from 'path-to-regexp';
+import type { Keys } from 'path-to-regexp';
+import { requireCommonJs } from '../commonjs.js';
 import { configError } from '../errors.js';
 import { describeError } from '../log.js';
+
+const compose = requireCommonJs('koa-compose') as typeof import('koa-compose');
+const { pathToRegexp } = requireCommonJs('path-to-regexp') as typeof import('path-to-regexp');
 
 declare module 'koa' {
   interface Request {
