@@ -27,8 +27,9 @@ const SETS: Array<[string, string[]]> = [
   ['bare: node:http + koa', BARE],
   ['bare + @koa/router', [...BARE, '@koa/router']],
   ['bare + xstate', [...BARE, 'xstate']],
+  ['bare + xstate, koa-compose, path-to-regexp (import)', [...BARE, 'xstate', 'koa-compose', 'path-to-regexp']],
+  ['bare + xstate, koa-compose, path-to-regexp (require)', [...BARE, 'require:xstate', 'require:koa-compose', 'require:path-to-regexp']],
   ['bare + node:inspector', [...BARE, 'node:inspector']],
-  ['bare + router + xstate', [...BARE, '@koa/router', 'xstate']],
   ['ours: the single-process module graph (run, service-json, single, up)', OURS],
 ];
 
