@@ -84,15 +84,16 @@ interface CompiledRoute {
 
 function compileRoute({ id, path, stack }: RouteSpec): CompiledRoute {
   const { regexp, keys } = compilePath(id, path);
-  const enter: Koa.Middleware = (ctx, next) => {
+  const handlers = compose(stack);
+  const chain: Koa.Middleware = (ctx, next) => {
     const captures = keys.length > 0 ? (regexp.exec(ctx.newRouterPath || ctx.path || ctx.routerPath || '')?.slice(1) ?? []) : [];
     ctx.captures = captures;
     ctx.params = ctx.request.params = paramsOf(keys, captures, ctx.params);
     ctx.routerPath = ctx._matchedRoute = path;
     ctx.routerName = ctx._matchedRouteName = id;
-    return next();
+    return handlers(ctx, next);
   };
-  return { id, path, regexp, chain: compose([enter, ...stack]) };
+  return { id, path, regexp, chain };
 }
 
 /** A path the matcher cannot parse is a boot error naming the route's field, in path-to-regexp's words. */
