@@ -86,4 +86,3 @@ export async function buildApp(serviceJson: ServiceJson, definition: ServiceDefi
   app.use(allowedMethods);
   return app;
 }
-
