@@ -2,6 +2,7 @@ import type { DoneActorEvent, ErrorActorEvent } from 'xstate';
 import { requireCommonJs } from '../src/commonjs.js';
 import {
   announceUp,
+  beginDrain,
   exitProcess,
   loadConfig,
   logCrash,
@@ -85,9 +86,10 @@ export const lifecycleMachine = setup({
     recordGiveUp: assign(({ event }) =>
       event.type === 'CLUSTER_GAVE_UP' ? { exitCode: event.exitCode, error: event.reason } : {},
     ),
-    beginDrain: assign({ drainSignal: ({ event }) => event.type as DrainSignal }),
+    recordDrainSignal: assign({ drainSignal: ({ event }) => event.type as DrainSignal }),
     recordDrained: assign({ exitCode: ({ context }) => SIGNAL_EXIT[context.drainSignal!] }),
     announceUp,
+    beginDrain,
     exitProcess,
     logFailure,
     logCrash,
@@ -158,8 +160,8 @@ export const lifecycleMachine = setup({
         listening: {
           entry: 'announceUp',
           on: {
-            SIGTERM: { target: '#lifecycle.draining', actions: 'beginDrain' },
-            SIGINT: { target: '#lifecycle.draining', actions: 'beginDrain' },
+            SIGTERM: { target: '#lifecycle.draining', actions: ['recordDrainSignal', 'beginDrain'] },
+            SIGINT: { target: '#lifecycle.draining', actions: ['recordDrainSignal', 'beginDrain'] },
           },
         },
       },
@@ -184,8 +186,8 @@ export const lifecycleMachine = setup({
         serving: {
           entry: 'announceUp',
           on: {
-            SIGTERM: { target: '#lifecycle.draining', actions: 'beginDrain' },
-            SIGINT: { target: '#lifecycle.draining', actions: 'beginDrain' },
+            SIGTERM: { target: '#lifecycle.draining', actions: ['recordDrainSignal', 'beginDrain'] },
+            SIGINT: { target: '#lifecycle.draining', actions: ['recordDrainSignal', 'beginDrain'] },
             CLUSTER_GAVE_UP: { target: '#lifecycle.exited', actions: 'recordGiveUp' },
           },
         },

@@ -51,6 +51,8 @@ function clusterRunner(pool: WorkerPool, port: number, listenHandles: () => List
   const deadline = new KillDeadline(() => pool.signal('SIGKILL'));
   // When the workers stop accepting (after the shutdown delay), so does the primary's queue.
   let shrinkTimer: NodeJS.Timeout | undefined;
+  let stopped: Promise<void> | undefined;
+  const stop = (signal: NodeJS.Signals) => (stopped ??= pool.stop(signal));
   const shrinkQueues = () => {
     clearTimeout(shrinkTimer);
     shrinkTimer = undefined;
@@ -59,10 +61,13 @@ function clusterRunner(pool: WorkerPool, port: number, listenHandles: () => List
   return {
     mode: 'cluster',
     port,
+    beginDrain(signal) {
+      void stop(signal);
+    },
     async drain({ signal, deadlineMs, delayMs }: DrainOptions) {
       if (delayMs > 0 && delayMs < deadlineMs) shrinkTimer = setTimeout(shrinkQueues, delayMs);
       else shrinkQueues();
-      const gone = pool.stop(signal);
+      const gone = stop(signal);
       deadline.set(deadlineMs);
       await gone;
       deadline.clear();

@@ -99,9 +99,9 @@ export class HttpDrain {
     return this.sockets.size;
   }
 
-  /** Starts the drain; resolves when every socket is closed, at the latest at the deadline. */
-  drain({ deadlineMs, delayMs }: DrainOptions): Promise<void> {
-    if (this.closed) return this.closed;
+  /** From now on readiness answers 503 and no response goes out keep-alive. */
+  begin() {
+    if (this.draining) return;
     this.draining = true;
     for (const [socket, state] of this.sockets) {
       const res = currentResponse(socket);
@@ -110,6 +110,12 @@ export class HttpDrain {
       // Its headers went out keep-alive: close the socket once the response is done.
       else res.once('close', () => this.listenerClosed && this.closeWhenIdle(socket, state));
     }
+  }
+
+  /** Starts the drain (`begin()` first); resolves when every socket is closed, at the latest at the deadline. */
+  drain({ deadlineMs, delayMs }: DrainOptions): Promise<void> {
+    if (this.closed) return this.closed;
+    this.begin();
     this.closed = new Promise<void>((resolve) => {
       this.finish = resolve;
     });

@@ -58,6 +58,7 @@ export async function startHttpService(
   return {
     mode,
     port,
+    beginDrain: () => drain.begin(),
     drain: async (options) => {
       await drain.drain(options);
       info('drained', { mode, ...drain.figures() });

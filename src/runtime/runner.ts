@@ -21,6 +21,12 @@ export interface DrainOptions {
 export interface Runner {
   readonly mode: Mode;
   readonly port: number;
+  /**
+   * The instant part of a drain, run by the transition into `draining` itself so that it waits for
+   * nothing: readiness answers 503 and new responses carry `Connection: close`; a cluster primary
+   * signals its workers. `drain()` does it too if it has not happened.
+   */
+  beginDrain(signal: DrainSignal): void;
   /** Resolves when nothing of the service is left running (sockets closed, workers exited). */
   drain(options: DrainOptions): Promise<void>;
   /** A later signal can only bring the deadline closer. */

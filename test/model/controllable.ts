@@ -11,7 +11,7 @@ import type { ModelEvent } from './model.js';
 
 export const INVOKED = ['loadConfig', 'resolveWorkers', 'startInline', 'startCluster', 'runDrain'] as const;
 export type InvokedId = (typeof INVOKED)[number];
-const SIDE_EFFECTS = ['announceUp', 'exitProcess', 'logFailure', 'logCrash', 'logDrainStart', 'logSignalBeforeServing', 'shortenDrain'] as const;
+const SIDE_EFFECTS = ['announceUp', 'beginDrain', 'exitProcess', 'logFailure', 'logCrash', 'logDrainStart', 'logSignalBeforeServing', 'shortenDrain'] as const;
 export type SideEffect = (typeof SIDE_EFFECTS)[number];
 
 interface Pending {
@@ -24,6 +24,7 @@ export function controllableLifecycle(input: LifecycleInput) {
   const inputs = new Map<string, Record<string, unknown>>();
   const cancelled: string[] = [];
   const calls: Array<{ action: SideEffect; exitCode?: number }> = [];
+  const runningAtCall = new Map<SideEffect, string[]>();
   const taken = new Set<string>();
   let deliver: ((event: ModelEvent) => void) | undefined;
   let listening = false;
@@ -44,6 +45,7 @@ export function controllableLifecycle(input: LifecycleInput) {
     );
   const record = (action: SideEffect) => ({ context }: { context: { exitCode?: number } }) => {
     calls.push({ action, exitCode: context.exitCode });
+    runningAtCall.set(action, [...pending.keys()]);
   };
 
   const machine = lifecycleMachine.provide({
@@ -98,6 +100,8 @@ export function controllableLifecycle(input: LifecycleInput) {
     cancelled,
     calls,
     callsOf: (action: SideEffect) => calls.filter((c) => c.action === action),
+    /** The invoked actors that were running when `action` was last called. */
+    runningAt: (action: SideEffect) => runningAtCall.get(action),
     taken,
   };
 }

@@ -61,6 +61,9 @@ async function replay(role: Role, path: ModelPath) {
       drainSignal ??= event!.type;
       expect(context.drainSignal).toBe(drainSignal);
       expect(model.inputOf('runDrain')).toMatchObject({ runner: context.runner, signal: drainSignal, config: context.config });
+      expect(model.callsOf('beginDrain')).toHaveLength(1);
+      // In the transition itself: readiness does not wait for the drain actor to be created.
+      expect(model.runningAt('beginDrain')).not.toContain('runDrain');
       expect(model.callsOf('logDrainStart')).toHaveLength(1);
       expect(model.callsOf('shortenDrain')).toHaveLength(sigintsWhileDraining);
     }

@@ -31,6 +31,7 @@ export const failed = (id: string, error: unknown): ActorOutcomeEvent => ({ type
 export const modelRunner = (mode: 'single' | 'worker' | 'cluster') => ({
   mode,
   port: 5050,
+  beginDrain: () => {},
   drain: () => Promise.resolve(),
   shortenDeadline: () => {},
   toJSON: () => ({ mode, port: 5050 }),
