@@ -20,7 +20,7 @@ export function createIpcRouter(liveWorkers: () => Worker[]) {
     }
     try {
       if (message.type === 'service-lifecycle:log-once') logOnce(message.message);
-      else {
+      else if (message.type === 'service-lifecycle:status-track') {
         logStatusLine('cluster');
         for (const worker of liveWorkers()) if (worker.isConnected()) worker.send(STATUS_TRACK);
       }

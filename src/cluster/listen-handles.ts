@@ -5,9 +5,10 @@ import type { ListenHandle } from '../runtime/accept-queue.js';
  * node:cluster's round-robin primary listens through a net.Server, then keeps only its handle and
  * drops the server. Remember those handles as they start listening, so a drain can shrink their
  * accept queue: otherwise every connection still queued when the last worker closes is reset.
- * Installed in the primary only, which runs no service code.
+ * Installed in the primary only, which runs no service code. It sees every server the workers open
+ * (a service's `setup()` may open its own), so the drain asks for the service's port only.
  */
-export function rememberListenHandles(): () => ListenHandle[] {
+export function rememberListenHandles(): (port: number) => ListenHandle[] {
   const handles = new Set<ListenHandle>();
   const listen = net.Server.prototype.listen;
   net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) {
@@ -18,5 +19,10 @@ export function rememberListenHandles(): () => ListenHandle[] {
     });
     return listen.apply(this, args as never);
   } as typeof listen;
-  return () => [...handles];
+  const portOf = (handle: ListenHandle) => {
+    const address: { port?: number } = {};
+    handle.getsockname?.(address);
+    return address.port;
+  };
+  return (port) => [...handles].filter((handle) => portOf(handle) === port);
 }

@@ -47,7 +47,7 @@ export function startPrimary({ config, decision, parent }: StartInput, abort: Ab
  * Draining the cluster: every worker gets the signal and drains itself in parallel (the same drain
  * as single-process mode); done when the last worker is gone, SIGKILL for stragglers at the deadline.
  */
-function clusterRunner(pool: WorkerPool, port: number, listenHandles: () => ListenHandle[]): Runner {
+function clusterRunner(pool: WorkerPool, port: number, listenHandles: (port: number) => ListenHandle[]): Runner {
   const deadline = new KillDeadline(() => pool.signal('SIGKILL'));
   // When the workers stop accepting (after the shutdown delay), so does the primary's queue.
   let shrinkTimer: NodeJS.Timeout | undefined;
@@ -56,7 +56,7 @@ function clusterRunner(pool: WorkerPool, port: number, listenHandles: () => List
   const shrinkQueues = () => {
     clearTimeout(shrinkTimer);
     shrinkTimer = undefined;
-    for (const handle of listenHandles()) shrinkAcceptQueue(handle);
+    for (const handle of listenHandles(port)) shrinkAcceptQueue(handle);
   };
   return {
     mode: 'cluster',

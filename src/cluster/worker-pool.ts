@@ -3,6 +3,7 @@ import { EXIT } from '../exit-codes.js';
 import { error as logError, info, warn } from '../log.js';
 import { Backoff } from './backoff.js';
 import { CrashWindow } from './crash-window.js';
+import { parseClusterMessage } from './messages.js';
 import type { RespawnPolicy } from './respawn-policy.js';
 
 /** Exit codes meaning "this service cannot boot" (bad entry module, port): retrying cannot help. */
@@ -98,13 +99,14 @@ export class WorkerPool {
     if (this.live.size === 0 && this.listeningPort !== undefined) this.requestedPort = this.listeningPort;
     const worker = cluster.fork({ ...this.options.env, PORT: String(this.requestedPort) });
     this.live.add(worker);
-    worker.on('listening', (address) => {
+    worker.on('message', (message: unknown) => {
+      const parsed = parseClusterMessage(message);
+      if (parsed?.type !== 'service-lifecycle:listening') return this.hooks.onMessage(worker, message);
       slot.servingSince = Date.now();
-      this.listeningPort = address.port;
-      info('worker-online', { slot: slot.index, workerPid: worker.process.pid, port: address.port, bootMs: slot.servingSince - forkedAt });
-      this.hooks.onListening(address.port);
+      this.listeningPort = parsed.port;
+      info('worker-online', { slot: slot.index, workerPid: worker.process.pid, port: parsed.port, bootMs: slot.servingSince - forkedAt });
+      this.hooks.onListening(parsed.port);
     });
-    worker.on('message', (message: unknown) => this.hooks.onMessage(worker, message));
     // E.g. a send to a worker that just died; without a listener it would crash the primary.
     worker.on('error', (err) => warn('worker-ipc-error', { slot: slot.index, workerPid: worker.process.pid, error: err.message }));
     worker.on('exit', (code, signal) => this.onExit(slot, worker, code, signal));

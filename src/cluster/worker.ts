@@ -17,7 +17,13 @@ function ipcChannel(stats: () => ServerStats): Channel {
   };
 }
 
-/** The serving half of a cluster worker: the same HTTP service and drain as single-process mode. */
-export function startWorker(config: LoadedConfig, abort: AbortSignal): Promise<Runner> {
-  return startHttpService(config, 'worker', ipcChannel, abort);
+/**
+ * The serving half of a cluster worker: the same HTTP service and drain as single-process mode.
+ * Tells the primary its port itself: node:cluster's own 'listening' event fires for every server a
+ * worker opens, and a service's `setup()` may open one of its own.
+ */
+export async function startWorker(config: LoadedConfig, abort: AbortSignal): Promise<Runner> {
+  const runner = await startHttpService(config, 'worker', ipcChannel, abort);
+  send({ type: 'service-lifecycle:listening', port: runner.port });
+  return runner;
 }

@@ -1,6 +1,7 @@
 /** A libuv listening handle, as node:net keeps it in `server._handle`. */
 export interface ListenHandle {
   listen?: (backlog: number) => number;
+  getsockname?: (out: { port?: number }) => number;
   constructor?: { name?: string };
 }
 

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { request } from '../helpers/http.js';
 import { childPids, listeningSockets } from '../helpers/proc.js';
-import { trackServices, type RunningService } from '../helpers/service.js';
+import { HELLO_ENTRY, helloServiceJson, makeServiceRoot, trackServices, workersOnline, type RunningService } from '../helpers/service.js';
 import { linesOf, startCluster } from './cluster-service.js';
 
 const PROBE = fileURLToPath(new URL('./fixtures/module-probe.mjs', import.meta.url));
@@ -66,5 +66,37 @@ describe('workers: 2', () => {
     expect(linesOf(svc, 'log-once')).toEqual([expect.objectContaining({ message: 'deprecated setting used', pid: primary })]);
     expect((await request(port, '/hello')).status).toBe(200);
     expect(childPids(primary).sort()).toEqual([...workers].sort());
+  });
+});
+
+describe('a service whose setup() starts a server of its own', () => {
+  const services = trackServices();
+  afterAll(() => services.cleanup());
+
+  // The side server listens before the service's own (setup runs first), on a port of its own.
+  const SIDE_SERVER_ENTRY = HELLO_ENTRY.replace(
+    'export default {',
+    `import http from 'node:http';
+export default {
+  setup: () => new Promise((resolve) => http.createServer((req, res) => res.end('side')).listen(0, '127.0.0.1', resolve)),`,
+  );
+
+  test('the primary takes only the service server for a worker listening: worker-online, up and respawns use its port', async () => {
+    const root = makeServiceRoot({ serviceJson: helloServiceJson({ workers: 2 }), entry: SIDE_SERVER_ENTRY });
+    const svc = services.start(root);
+    const { port } = await svc.up();
+    const online = await workersOnline(svc, 2);
+    const reply = await request(port, '/hello');
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body)).toMatchObject({ hello: 'world' });
+    expect(online.map((l) => l.port)).toEqual([port, port]);
+    // The side server did listen in both workers (so the check above can fail): the primary holds two ports.
+    await expect.poll(() => listeningSockets(svc.child.pid!).length).toBe(2);
+    expect(linesOf(svc, 'worker-online')).toHaveLength(2);
+    process.kill(online[0]!.workerPid as number, 'SIGKILL');
+    const [, , replacement] = await workersOnline(svc, 3);
+    expect(replacement!.port).toBe(port);
+    svc.kill('SIGTERM');
+    expect((await svc.exited).code).toBe(15);
   });
 });

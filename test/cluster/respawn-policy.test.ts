@@ -63,7 +63,8 @@ test('LIFECYCLE_RESPAWN_BASE_MS / _MAX_MS override the delays; bad values are us
 test('only well-formed messages of ours parse; a service’s own process.send does not', () => {
   expect(parseClusterMessage({ type: 'service-lifecycle:log-once', message: 'hi' })).toEqual({ type: 'service-lifecycle:log-once', message: 'hi' });
   expect(parseClusterMessage({ type: 'service-lifecycle:status-track' })).toEqual({ type: 'service-lifecycle:status-track' });
-  for (const other of [null, 'service-lifecycle:status-track', 42, { type: 'service-lifecycle:log-once' }, { type: 'service-lifecycle:reboot' }, { hello: 1 }]) {
+  expect(parseClusterMessage({ type: 'service-lifecycle:listening', port: 8080 })).toEqual({ type: 'service-lifecycle:listening', port: 8080 });
+  for (const other of [null, 'service-lifecycle:status-track', 42, { type: 'service-lifecycle:log-once' }, { type: 'service-lifecycle:listening', port: '8080' }, { type: 'service-lifecycle:reboot' }, { hello: 1 }]) {
     expect(parseClusterMessage(other)).toBeUndefined();
   }
 });
