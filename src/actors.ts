@@ -118,7 +118,10 @@ export function announceUp({ context }: ActionArgs) {
   void import('./runtime/up.js').then(({ announce }) => announce(config, decision, runner));
 }
 
-/** In the transition into `draining`, before the drain actor exists: every millisecond here is one a load balancer may still route to this replica. */
+/**
+ * Runs in the transition into `draining`, before the drain actor exists: until readiness flips, a
+ * load balancer may still route new requests to this replica.
+ */
 export function beginDrain({ context, event }: ActionArgs) {
   context.runner?.beginDrain(event.type as DrainSignal);
 }
