@@ -21,6 +21,13 @@ const PROMPT_EXIT_MS = 2_000;
 const READINESS_FLIP_MS = 10;
 const FLIP_TRIALS = 7;
 const QUIET_RTT_MS = 2;
+/**
+ * Boot leaves a fresh process's young generation nearly full: with `--trace-gc`, every trial showed one
+ * 3–5 ms scavenge between `up` and the signal. Without this wait, 2 to 6 of 7 single-process trials
+ * took 5–13 ms instead of 0.1–3 (the pause fell on the signal); with it, none did. A replica is
+ * signalled long after boot, so this measures the drain rather than V8's start-up.
+ */
+const SETTLE_AFTER_BOOT_MS = 300;
 
 async function boot(workers: number, env: Record<string, string> = {}) {
   const svc = services.start(reliabilityRoot(workers), { env });
@@ -104,6 +111,7 @@ describe.each(MODES)('graceful shutdown, $mode mode', ({ workers }) => {
         else (probed.add(pid), probes.push(socket));
       }
       expect(probes).toHaveLength(workers);
+      await sleep(SETTLE_AFTER_BOOT_MS);
       // Signal at a quiet moment (probes answered within QUIET_RTT_MS, waiting at most 10 s): on two
       // shared cores another test's burst can delay any process by tens of ms, which measures the
       // machine, not the drain.
