@@ -23,7 +23,7 @@ const FLIP_TRIALS = 7;
 const QUIET_RTT_MS = 2;
 /**
  * Boot leaves a fresh process's young generation nearly full: with `--trace-gc`, every trial showed one
- * 3–5 ms scavenge between `up` and the signal. Without this wait, 2 to 6 of 7 single-process trials
+ * 3–5 ms scavenge between `up` and the signal. Without this wait, 1 to 6 of 7 single-process trials
  * took 5–13 ms instead of 0.1–3 (the pause fell on the signal); with it, none did. A replica is
  * signalled long after boot, so this measures the drain rather than V8's start-up.
  */
