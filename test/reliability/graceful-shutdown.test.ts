@@ -19,7 +19,7 @@ afterEach(() => services.cleanup());
 /** Bounds that tell "did not wait" apart from the waits a broken drain would do: keepAliveTimeout (5 s) and the SIGTERM deadline (30 s). */
 const PROMPT_EXIT_MS = 2_000;
 const READINESS_FLIP_MS = 10;
-const FLIP_TRIALS = 7;
+const FLIP_TRIALS = 11;
 const QUIET_RTT_MS = 2;
 /**
  * Boot leaves a fresh process's young generation nearly full: with `--trace-gc`, every trial showed one
