@@ -24,7 +24,6 @@ declare module 'koa' {
   }
 }
 
-
 /** Checks that service.json and the entry module declare the same route ids. */
 export function matchRoutes(serviceJson: ServiceJson, definition: ServiceDefinition, file: string) {
   const declared = serviceJson.routes ?? {};
