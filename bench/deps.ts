@@ -17,7 +17,7 @@ const dist = (path: string) => pathToFileURL(join(REPO, 'dist', path)).href;
 
 const BARE = ['node:http', 'koa'];
 // What a single-process boot imports (service-json and single are lazy imports of actors.ts).
-const OURS = [dist('src/run.js'), dist('src/config/service-json.js'), dist('src/runtime/single.js'), dist('src/runtime/up.js')];
+const OURS = [dist('src/core/run.js'), dist('src/config/service-json.js'), dist('src/serving/single.js'), dist('src/serving/up.js')];
 /** Each dependency alone, then on top of what the bare variant already loads. */
 const SETS: Array<[string, string[]]> = [
   ['node alone', []],

@@ -24,7 +24,7 @@ const BOOT_TIMEOUT_MS = 15_000;
 const DRAIN_TIMEOUT_MS = 15_000;
 /**
  * How long the keep-alive socket sits idle before SIGTERM. Ours gives a socket that answered less
- * than IDLE_GRACE_MS (src/runtime/drain.ts) ago time for a next request already on the wire.
+ * than IDLE_GRACE_MS (src/serving/drain.ts) ago time for a next request already on the wire.
  */
 const IDLE_BEFORE_SIGTERM_MS = 500;
 

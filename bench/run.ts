@@ -33,8 +33,8 @@ const out = flags.out ?? (quick ? undefined : join(REPO, 'BENCHMARKS.md'));
 const variants = flags.only ? VARIANTS.filter((v) => flags.only!.split(',').includes(v.id)) : VARIANTS;
 const pin = !flags['no-pin'] && cpus().length >= 2;
 
-if (!existsSync(join(REPO, 'dist/src/cli.js'))) {
-  console.error('dist/src/cli.js is missing; run `npm run build` first');
+if (!existsSync(join(REPO, 'dist/src/cli/main.js'))) {
+  console.error('dist/src/cli/main.js is missing; run `npm run build` first');
   process.exit(1);
 }
 if (pin) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' }); // the harness sits with the load generator

@@ -10,7 +10,7 @@ import { isAlive, treePids } from './proc.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SERVICES = join(REPO, 'bench/services');
-const CLI = join(REPO, 'dist/src/cli.js');
+const CLI = join(REPO, 'dist/src/cli/main.js');
 
 export type VariantId = 'bare' | 'cluster1' | 'single' | 'ours2' | 'cluster2';
 

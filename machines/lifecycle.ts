@@ -1,5 +1,5 @@
 import type { DoneActorEvent, ErrorActorEvent } from 'xstate';
-import { requireCommonJs } from '../src/commonjs.js';
+import { requireCommonJs } from '../src/deps/require.js';
 import {
   announceUp,
   beginDrain,
@@ -17,9 +17,9 @@ import {
   startInline,
   type Role,
   type WorkerDecision,
-} from '../src/actors.js';
-import type { DrainSignal, LoadedConfig, Runner } from '../src/runtime/runner.js';
-import { EXIT, SIGNAL_EXIT } from '../src/exit-codes.js';
+} from '../src/core/actors.js';
+import type { DrainSignal, LoadedConfig, Runner } from '../src/core/runner.js';
+import { EXIT, SIGNAL_EXIT } from '../src/core/exit-codes.js';
 
 const { assign, setup } = requireCommonJs('xstate') as typeof import('xstate');
 

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { lifecycleMachine } from '../machines/lifecycle.js';
-import { DIAGRAM_DOCUMENTS } from '../src/commands/diagram.js';
-import { embedDiagram, lifecycleDiagram } from '../src/diagram.js';
-import { declaredTransitions, pathOf, stateNodes } from '../src/machine-transitions.js';
+import { DIAGRAM_DOCUMENTS } from '../src/cli/commands/diagram.js';
+import { embedDiagram, lifecycleDiagram } from '../src/diagram/mermaid.js';
+import { declaredTransitions, pathOf, stateNodes } from '../src/diagram/transitions.js';
 import { CLI, REPO } from './helpers/service.js';
 
 const diagram = lifecycleDiagram(lifecycleMachine);

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:cluster';
-import { createLogOnce, describeError, warn } from '../log.js';
-import { logStatusLine } from '../runtime/status.js';
+import { createLogOnce, describeError, warn } from '../core/log.js';
+import { logStatusLine } from '../serving/status.js';
 import { parseClusterMessage, STATUS_TRACK } from './messages.js';
 
 const preview = (value: unknown) => (JSON.stringify(value) ?? String(value)).slice(0, 200);

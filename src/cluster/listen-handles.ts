@@ -1,5 +1,5 @@
 import net from 'node:net';
-import type { ListenHandle } from '../runtime/accept-queue.js';
+import type { ListenHandle } from '../serving/accept-queue.js';
 
 /**
  * node:cluster's round-robin primary listens through a net.Server, then keeps only its handle and

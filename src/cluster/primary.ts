@@ -1,18 +1,18 @@
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
-import type { StartInput } from '../actors.js';
-import { LifecycleError } from '../errors.js';
-import { EXIT, type ExitCode } from '../exit-codes.js';
-import type { DrainOptions, Runner } from '../runtime/runner.js';
+import type { StartInput } from '../core/actors.js';
+import { LifecycleError } from '../core/errors.js';
+import { EXIT, type ExitCode } from '../core/exit-codes.js';
+import type { DrainOptions, Runner } from '../core/runner.js';
 import { serviceJsonEnv } from './inherited-service-json.js';
 import { createIpcRouter } from './ipc-router.js';
 import { KillDeadline } from './kill-deadline.js';
 import { rememberListenHandles } from './listen-handles.js';
-import { shrinkAcceptQueue, type ListenHandle } from '../runtime/accept-queue.js';
+import { shrinkAcceptQueue, type ListenHandle } from '../serving/accept-queue.js';
 import { readRespawnPolicy } from './respawn-policy.js';
 import { WorkerPool } from './worker-pool.js';
 
-const WORKER_MAIN = fileURLToPath(new URL('./worker-main.js', import.meta.url));
+const WORKER_MAIN = fileURLToPath(new URL('../cli/worker-main.js', import.meta.url));
 
 /**
  * Cluster mode: this process forks the workers and serves nothing itself (no Koa, no HTTP server;

@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
-import { EXIT } from '../exit-codes.js';
-import { error as logError, info, warn } from '../log.js';
+import { EXIT } from '../core/exit-codes.js';
+import { error as logError, info, warn } from '../core/log.js';
 import { Backoff } from './backoff.js';
 import { CrashWindow } from './crash-window.js';
 import { parseClusterMessage } from './messages.js';

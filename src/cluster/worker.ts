@@ -1,7 +1,7 @@
-import type { Channel } from '../runtime/channel.js';
-import { startHttpService } from '../runtime/http-service.js';
-import type { LoadedConfig, Runner } from '../runtime/runner.js';
-import { logStatusLine, type ServerStats } from '../runtime/status.js';
+import type { Channel } from '../serving/channel.js';
+import { startHttpService } from '../serving/http-service.js';
+import type { LoadedConfig, Runner } from '../core/runner.js';
+import { logStatusLine, type ServerStats } from '../serving/status.js';
 import { parseClusterMessage, STATUS_TRACK, type ClusterMessage } from './messages.js';
 
 const send = (message: ClusterMessage) => process.send?.(message);

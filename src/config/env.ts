@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 
 export const DEFAULT_PORT = 5050;
 export const DEFAULT_INSPECT_PORT = 5858;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { configError, LifecycleErrors, type LifecycleError } from '../errors.js';
+import { configError, LifecycleErrors, type LifecycleError } from '../core/errors.js';
 
 /** A generous upper bound: a request timeout of more than an hour is a typo, not a plan. */
 export const MAX_TIMEOUT_SECONDS = 3600;

@@ -5,7 +5,7 @@
 export const IMAGE_LAYOUT = {
   /** The library installed the way an app depends on it: package.json, dist/ and its node_modules. */
   packageDir: '/app/node_modules/service-lifecycle',
-  cli: '/app/node_modules/service-lifecycle/dist/src/cli.js',
+  cli: '/app/node_modules/service-lifecycle/dist/src/cli/main.js',
   /** The service root: service.json and the entry module. */
   serviceDir: '/app/service',
 } as const;

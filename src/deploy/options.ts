@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 import { DEFAULT_PORT } from '../config/env.js';
 import { KEEP_ALIVE_HEADROOM_SECONDS } from './timing.js';
 

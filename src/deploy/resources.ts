@@ -1,6 +1,6 @@
 import type { ServiceJson } from '../config/service-json.js';
 import { isWorkerCount, resolveWorkerCount } from '../config/workers.js';
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 import type { ManifestOptions } from './options.js';
 
 export interface PodResources {

@@ -1,5 +1,5 @@
 import type { ServiceJson } from '../config/service-json.js';
-import { configError } from '../errors.js';
+import { configError } from '../core/errors.js';
 import { selectorLabels } from './labels.js';
 import type { ManifestOptions } from './options.js';
 

@@ -1,8 +1,8 @@
 import type Koa from 'koa';
-import { requireCommonJs } from '../commonjs.js';
+import { requireCommonJs } from '../deps/require.js';
 import type { ServiceJson } from '../config/service-json.js';
-import { configError } from '../errors.js';
-import { describeError, error as logError } from '../log.js';
+import { configError } from '../core/errors.js';
+import { describeError, error as logError } from '../core/log.js';
 import { BUILTIN_PATHS } from './builtin-paths.js';
 import type { ServiceDefinition } from './define-service.js';
 import { routeTable, type RouteSpec } from './route-table.js';

@@ -1,8 +1,8 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { configError } from '../errors.js';
-import { describeError } from '../log.js';
+import { configError } from '../core/errors.js';
+import { describeError } from '../core/log.js';
 import type { ServiceDefinition } from './define-service.js';
 
 export const ENTRY_NAMES = ['index.js', 'index.mjs', 'index.cjs', 'index.ts', 'index.mts'] as const;

@@ -1,9 +1,9 @@
 import { METHODS } from 'node:http';
 import type Koa from 'koa';
 import type { Keys } from 'path-to-regexp';
-import { requireCommonJs } from '../commonjs.js';
-import { configError } from '../errors.js';
-import { describeError } from '../log.js';
+import { requireCommonJs } from '../deps/require.js';
+import { configError } from '../core/errors.js';
+import { describeError } from '../core/log.js';
 
 const compose = requireCommonJs('koa-compose') as typeof import('koa-compose');
 const { pathToRegexp } = requireCommonJs('path-to-regexp') as typeof import('path-to-regexp');

@@ -12,7 +12,7 @@ import {
   RESPAWN_FACTOR,
   RESPAWN_MAX_MS,
 } from '../../src/cluster/respawn-policy.js';
-import { LifecycleError } from '../../src/errors.js';
+import { LifecycleError } from '../../src/core/errors.js';
 
 test('the documented constants', () => {
   expect([RESPAWN_BASE_MS, RESPAWN_FACTOR, RESPAWN_MAX_MS, HEALTHY_UPTIME_MS]).toEqual([100, 2, 15_000, 30_000]);

@@ -25,7 +25,7 @@ describe('manifest examples/hello', () => {
   const out = manifest(HELLO);
   const helloJson = JSON.parse(readFileSync(join(HELLO, 'service.json'), 'utf8'));
 
-  it('matches the committed deploy/hello.yaml (regenerate: node dist/src/cli.js manifest examples/hello > deploy/hello.yaml)', () => {
+  it('matches the committed deploy/hello.yaml (regenerate: node dist/src/cli/main.js manifest examples/hello > deploy/hello.yaml)', () => {
     expect(out.status).toBe(0);
     expect(out.stdout).toBe(readFileSync(join(REPO, 'deploy/hello.yaml'), 'utf8'));
   });

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const CLI = join(REPO, 'dist/src/cli.js');
+export const CLI = join(REPO, 'dist/src/cli/main.js');
 
 export type LogLine = Record<string, unknown> & { type?: string; level?: string; pid?: number };
 
@@ -66,7 +66,7 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   args?: string[];
   nodeArgs?: string[];
-  /** Run this command line instead of `node dist/src/cli.js start <root>` (e.g. the bin, or npx). */
+  /** Run this command line instead of `node dist/src/cli/main.js start <root>` (e.g. the bin, or npx). */
   command?: string[];
   cwd?: string;
 }

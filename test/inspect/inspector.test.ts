@@ -89,7 +89,7 @@ test('the inspector connection never keeps a process alive (dead URL and live re
   const receiver = await startReceiver();
   receivers.push(receiver);
   const script = (url: string) =>
-    `import { connectInspector } from './dist/src/inspect/connect.js';
+    `import { connectInspector } from './dist/src/inspector/connect.js';
      const inspector = connectInspector(${JSON.stringify(url)}, 'probe');
      inspector.inspect.next({ type: '@xstate.event', actorRef: { sessionId: 'x:0' }, event: { type: 'PING' }, rootId: 'x:0' });`;
   const run = (url: string) =>

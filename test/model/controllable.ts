@@ -6,7 +6,7 @@
  */
 import { createActor, fromCallback, fromPromise, type AnyActorRef } from 'xstate';
 import { lifecycleMachine, type LifecycleInput } from '../../machines/lifecycle.js';
-import { transitionKey } from '../../src/machine-transitions.js';
+import { transitionKey } from '../../src/diagram/transitions.js';
 import type { ModelEvent } from './model.js';
 
 export const INVOKED = ['loadConfig', 'resolveWorkers', 'startInline', 'startCluster', 'runDrain'] as const;

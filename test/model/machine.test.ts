@@ -6,9 +6,9 @@
  */
 import { describe, expect, test } from 'vitest';
 import { lifecycleMachine } from '../../machines/lifecycle.js';
-import type { Role } from '../../src/actors.js';
-import { EXIT } from '../../src/exit-codes.js';
-import { declaredTransitions, pathOf, stateNodes } from '../../src/machine-transitions.js';
+import type { Role } from '../../src/core/actors.js';
+import { EXIT } from '../../src/core/exit-codes.js';
+import { declaredTransitions, pathOf, stateNodes } from '../../src/diagram/transitions.js';
 import { controllableLifecycle } from './controllable.js';
 import { describePath, dotted, expectedExitCode, modelConfig, pathsToExit, stepsOf, type ModelEvent, type ModelPath } from './model.js';
 

@@ -6,10 +6,10 @@
  */
 import { getSimplePaths, serializeSnapshot, type StatePath } from 'xstate/graph';
 import { lifecycleMachine, type LifecycleEvent } from '../../machines/lifecycle.js';
-import type { Role } from '../../src/actors.js';
-import { LifecycleError } from '../../src/errors.js';
-import { EXIT } from '../../src/exit-codes.js';
-import { stateName } from '../../src/run.js';
+import type { Role } from '../../src/core/actors.js';
+import { LifecycleError } from '../../src/core/errors.js';
+import { EXIT } from '../../src/core/exit-codes.js';
+import { stateName } from '../../src/core/run.js';
 
 export type ActorOutcomeEvent = { type: `xstate.${'done' | 'error'}.actor.${string}`; output?: unknown; error?: unknown };
 export type ModelEvent = LifecycleEvent | ActorOutcomeEvent;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_INSPECT_PORT, DEFAULT_PORT, readRuntimeEnv } from '../../src/config/env.js';
-import { LifecycleError } from '../../src/errors.js';
-import { EXIT } from '../../src/exit-codes.js';
+import { LifecycleError } from '../../src/core/errors.js';
+import { EXIT } from '../../src/core/exit-codes.js';
 
 function usageProblem(env: NodeJS.ProcessEnv, flags: { port?: string } = {}): LifecycleError {
   try {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { LifecycleError } from '../../src/errors.js';
-import { EXIT } from '../../src/exit-codes.js';
+import { LifecycleError } from '../../src/core/errors.js';
+import { EXIT } from '../../src/core/exit-codes.js';
 import { ENTRY_NAMES, loadEntry } from '../../src/service/load-entry.js';
 import { makeServiceRoot } from '../helpers/service.js';
 

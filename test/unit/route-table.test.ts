@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Router } from '@koa/router';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { LifecycleError } from '../../src/errors.js';
+import { LifecycleError } from '../../src/core/errors.js';
 import { routeTable, type RouteSpec } from '../../src/service/route-table.js';
 import { request } from '../helpers/http.js';
 

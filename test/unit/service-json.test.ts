@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadServiceJson, parseServiceJson } from '../../src/config/service-json.js';
-import { LifecycleError, LifecycleErrors } from '../../src/errors.js';
-import { EXIT } from '../../src/exit-codes.js';
+import { LifecycleError, LifecycleErrors } from '../../src/core/errors.js';
+import { EXIT } from '../../src/core/exit-codes.js';
 
 /** The error parseServiceJson throws for this input (fails the test if it does not throw). */
 function problemWith(input: unknown): LifecycleError {

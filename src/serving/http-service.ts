@@ -1,13 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LifecycleError } from '../errors.js';
-import { EXIT } from '../exit-codes.js';
-import { info } from '../log.js';
+import { LifecycleError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
+import { info } from '../core/log.js';
 import { buildApp } from '../service/app.js';
 import { loadEntry } from '../service/load-entry.js';
 import type { Channel } from './channel.js';
 import { HttpDrain, WORKER_HANDOFF_QUIET_MS } from './drain.js';
-import type { LoadedConfig, Mode, Runner } from './runner.js';
+import type { LoadedConfig, Mode, Runner } from '../core/runner.js';
 import type { ServerStats } from './status.js';
 
 /**

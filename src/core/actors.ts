@@ -5,13 +5,13 @@
  */
 import { cpus } from 'node:os';
 import type { AnyActorRef, ErrorActorEvent } from 'xstate';
-import { requireCommonJs } from './commonjs.js';
-import { readRuntimeEnv } from './config/env.js';
-import { resolveWorkerCount } from './config/workers.js';
+import { requireCommonJs } from '../deps/require.js';
+import { readRuntimeEnv } from '../config/env.js';
+import { resolveWorkerCount } from '../config/workers.js';
 import { LifecycleErrors } from './errors.js';
 import { describeError, error as logError, info, warn } from './log.js';
-import { exitAfterTransition } from './runtime/exit.js';
-import { drainDeadlineMs, SIGINT_DEADLINE_MS, type DrainSignal, type LoadedConfig, type Mode, type Runner } from './runtime/runner.js';
+import { exitAfterTransition } from './exit.js';
+import { drainDeadlineMs, SIGINT_DEADLINE_MS, type DrainSignal, type LoadedConfig, type Mode, type Runner } from './runner.js';
 
 const { fromCallback, fromPromise } = requireCommonJs('xstate') as typeof import('xstate');
 
@@ -64,10 +64,10 @@ export const processEvents = fromCallback(({ sendBack }) => {
 /** A cluster worker takes service.json as its primary validated it; any other process reads and validates it. */
 async function readServiceJson(root: string, env: NodeJS.ProcessEnv, role: Role) {
   if (role === 'worker') {
-    const inherited = (await import('./cluster/inherited-service-json.js')).takeInheritedServiceJson(env);
+    const inherited = (await import('../cluster/inherited-service-json.js')).takeInheritedServiceJson(env);
     if (inherited) return inherited;
   }
-  return (await import('./config/service-json.js')).loadServiceJson(root);
+  return (await import('../config/service-json.js')).loadServiceJson(root);
 }
 
 export const loadConfig = fromPromise<LoadedConfig, { root: string; env: NodeJS.ProcessEnv; flags: { port?: string }; role: Role }>(
@@ -92,15 +92,15 @@ export const resolveWorkers = fromPromise<WorkerDecision, { config: LoadedConfig
 
 export const startInline = fromPromise<Runner, StartInput>(async ({ input, signal }) => {
   if (input.decision.mode === 'worker') {
-    const { startWorker } = await import('./cluster/worker.js');
+    const { startWorker } = await import('../cluster/worker.js');
     return startWorker(input.config, signal);
   }
-  const { startSingle } = await import('./runtime/single.js');
+  const { startSingle } = await import('../serving/single.js');
   return startSingle(input.config, input.decision, signal);
 });
 
 export const startCluster = fromPromise<Runner, StartInput>(async ({ input, signal }) => {
-  const { startPrimary } = await import('./cluster/primary.js');
+  const { startPrimary } = await import('../cluster/primary.js');
   return startPrimary(input, signal);
 });
 
@@ -115,7 +115,7 @@ export const runDrain = fromPromise<void, { runner: Runner; signal: DrainSignal;
 export function announceUp({ context }: ActionArgs) {
   const { runner, decision, config } = context;
   if (!runner || !decision || !config || context.role === 'worker') return;
-  void import('./runtime/up.js').then(({ announce }) => announce(config, decision, runner));
+  void import('../serving/up.js').then(({ announce }) => announce(config, decision, runner));
 }
 
 /**

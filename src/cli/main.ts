@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { EXIT } from './exit-codes.js';
-import { usageFail } from './commands/usage.js';
+import { EXIT } from '../core/exit-codes.js';
+import { usageFail } from './usage.js';
 import { holdEarlySignals } from './early-signals.js';
 
 /** Each command lives in its own module, loaded only when it runs. */

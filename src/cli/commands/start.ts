@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { releaseEarlySignals } from '../early-signals.js';
-import { parseCommandArgs, usageFail } from './usage.js';
+import { parseCommandArgs, usageFail } from '../usage.js';
 
 const INSPECT_FLAG = '--inspect-lifecycle';
 
@@ -18,14 +18,14 @@ export async function run(argv: string[]) {
   if (values.quiet) process.env.LIFECYCLE_QUIET = '1';
   const inspectFlag = values['inspect-lifecycle'];
   if (inspectFlag !== undefined) {
-    const { parseInspectorUrl } = await import('../inspect/url.js');
+    const { parseInspectorUrl } = await import('../../inspector/url.js');
     try {
       process.env.LIFECYCLE_INSPECT = parseInspectorUrl(inspectFlag, INSPECT_FLAG);
     } catch (err) {
       usageFail((err as Error).message);
     }
   }
-  const { optionsFromEnv, startLifecycle } = await import('../run.js');
+  const { optionsFromEnv, startLifecycle } = await import('../../core/run.js');
   const options = await optionsFromEnv(process.env, 'main').catch((err: Error) => usageFail(err.message));
   const actor = startLifecycle({ root, flags: { port: values.port }, ...options });
   releaseEarlySignals((type) => actor.send({ type }));

@@ -1,6 +1,6 @@
 import type { InspectionEvent, Observer } from 'xstate';
-import { requireCommonJs } from './commonjs.js';
-import { lifecycleMachine, type LifecycleInput } from '../machines/lifecycle.js';
+import { requireCommonJs } from '../deps/require.js';
+import { lifecycleMachine, type LifecycleInput } from '../../machines/lifecycle.js';
 import type { Role } from './actors.js';
 import { EXIT } from './exit-codes.js';
 import { describeError, error as logError, info } from './log.js';
@@ -42,7 +42,7 @@ export function transitionLogger(): (event: InspectionEvent) => void {
 export async function optionsFromEnv(env: NodeJS.ProcessEnv, role: Role): Promise<Pick<StartOptions, 'quiet' | 'inspect'>> {
   const quiet = env.LIFECYCLE_QUIET === '1';
   if (!env.LIFECYCLE_INSPECT) return { quiet };
-  const [{ parseInspectorUrl }, { connectInspector }] = await Promise.all([import('./inspect/url.js'), import('./inspect/connect.js')]);
+  const [{ parseInspectorUrl }, { connectInspector }] = await Promise.all([import('../inspector/url.js'), import('../inspector/connect.js')]);
   return { quiet, inspect: connectInspector(parseInspectorUrl(env.LIFECYCLE_INSPECT, 'LIFECYCLE_INSPECT'), role).inspect };
 }
 

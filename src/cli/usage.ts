@@ -1,5 +1,5 @@
-import { EXIT } from '../exit-codes.js';
-import { error } from '../log.js';
+import { EXIT } from '../core/exit-codes.js';
+import { error } from '../core/log.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export function usageFail(message: string, code: number = EXIT.USAGE): never {

@@ -1,5 +1,5 @@
 import inspector from 'node:inspector';
-import { info, warn } from '../log.js';
+import { info, warn } from '../core/log.js';
 
 /**
  * Linked mode: the debugger runs on the main process (there is no worker to attach to), on

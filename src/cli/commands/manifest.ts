@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
-import { EXIT } from '../exit-codes.js';
-import { LifecycleError, LifecycleErrors } from '../errors.js';
-import { error, warn } from '../log.js';
-import { parseCommandArgs, usageFail } from './usage.js';
+import { EXIT } from '../../core/exit-codes.js';
+import { LifecycleError, LifecycleErrors } from '../../core/errors.js';
+import { error, warn } from '../../core/log.js';
+import { parseCommandArgs, usageFail } from '../usage.js';
 
 export const MANIFEST_USAGE = `Usage: service-lifecycle manifest [root] [options]
 
@@ -37,9 +37,9 @@ export async function run(argv: string[]) {
   if (positionals.length > 1) usageFail(`manifest takes one service root, got ${positionals.length}: ${positionals.join(' ')}`);
   const root = resolve(positionals[0] ?? '.');
   const [{ loadServiceJson }, { readManifestOptions }, { buildManifest, renderManifest }] = await Promise.all([
-    import('../config/service-json.js'),
-    import('../deploy/options.js'),
-    import('../deploy/manifest.js'),
+    import('../../config/service-json.js'),
+    import('../../deploy/options.js'),
+    import('../../deploy/manifest.js'),
   ]);
   try {
     const options = readManifestOptions(root, values);

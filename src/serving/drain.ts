@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import net, { type Socket } from 'node:net';
 import { shrinkAcceptQueue, type ListenHandle } from './accept-queue.js';
-import type { DrainOptions } from './runner.js';
+import type { DrainOptions } from '../core/runner.js';
 
 /**
  * When the listener closes, an idle socket may already have its next request on the wire (a

@@ -4,7 +4,7 @@
  * If the primary dies (even by SIGKILL) the IPC channel closes and node:cluster's own
  * 'disconnect' handler exits this worker at once, so no worker outlives its primary.
  */
-import { optionsFromEnv, startLifecycle } from '../run.js';
+import { optionsFromEnv, startLifecycle } from '../core/run.js';
 
 const root = process.argv[2];
 if (!root) throw new Error('worker-main: missing service root argument');

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { info } from '../log.js';
-import { parseCommandArgs, usageFail } from './usage.js';
+import { info } from '../../core/log.js';
+import { parseCommandArgs, usageFail } from '../usage.js';
 
 /** The documents that embed the diagram between their marker lines. */
 export const DIAGRAM_DOCUMENTS = ['README.md', 'specs/single-process-single-worker.md'];
@@ -9,8 +9,8 @@ export const DIAGRAM_DOCUMENTS = ['README.md', 'specs/single-process-single-work
 export async function run(argv: string[]) {
   const { values, positionals } = parseCommandArgs('diagram', argv, { write: { type: 'boolean' } });
   const [{ lifecycleMachine }, { lifecycleDiagram, embedDiagram, DIAGRAM_START, DIAGRAM_END }] = await Promise.all([
-    import('../../machines/lifecycle.js'),
-    import('../diagram.js'),
+    import('../../../machines/lifecycle.js'),
+    import('../../diagram/mermaid.js'),
   ]);
   const diagram = lifecycleDiagram(lifecycleMachine);
   if (!values.write) {

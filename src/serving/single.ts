@@ -1,7 +1,7 @@
-import type { WorkerDecision } from '../actors.js';
+import type { WorkerDecision } from '../core/actors.js';
 import { directChannel } from './channel.js';
 import { startHttpService } from './http-service.js';
-import type { LoadedConfig, Runner } from './runner.js';
+import type { LoadedConfig, Runner } from '../core/runner.js';
 
 /** Single-process mode: the HTTP server runs right here. No primary, no fork, no IPC. */
 export async function startSingle(config: LoadedConfig, _decision: WorkerDecision, abort: AbortSignal): Promise<Runner> {

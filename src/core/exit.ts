@@ -3,7 +3,7 @@
  * statechart first finishes its transition into `exited` (the transition log and the inspector
  * see it), and hooks such as the inspector's flush get a bounded moment to run.
  */
-import { info } from '../log.js';
+import { info } from './log.js';
 
 type ExitHook = () => Promise<void>;
 const hooks = new Set<ExitHook>();

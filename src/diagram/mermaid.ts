@@ -4,7 +4,7 @@
  * transitions declared on the root. The README and the spec embed this text verbatim.
  */
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
-import { declaredTransitions, pathOf, stateNodes, type DeclaredTransition } from './machine-transitions.js';
+import { declaredTransitions, pathOf, stateNodes, type DeclaredTransition } from './transitions.js';
 
 const idOf = (path: string) => path.replace(/\./g, '_');
 const parentOf = (path: string) => path.split('.').slice(0, -1).join('.');

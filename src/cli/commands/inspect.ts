@@ -1,6 +1,6 @@
-import { EXIT } from '../exit-codes.js';
-import { error, info } from '../log.js';
-import { parseCommandArgs, usageFail } from './usage.js';
+import { EXIT } from '../../core/exit-codes.js';
+import { error, info } from '../../core/log.js';
+import { parseCommandArgs, usageFail } from '../usage.js';
 
 export const INSPECT_USAGE = `Usage: service-lifecycle inspect [--port <n>]
 
@@ -24,11 +24,11 @@ export async function run(argv: string[]) {
     return;
   }
   if (positionals.length > 0) usageFail(`inspect takes no arguments, got: ${positionals.join(' ')}`);
-  const { DEFAULT_INSPECTOR_PORT } = await import('../inspect/url.js');
+  const { DEFAULT_INSPECTOR_PORT } = await import('../../inspector/url.js');
   const port = values.port === undefined ? DEFAULT_INSPECTOR_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) usageFail(`inspect --port ${JSON.stringify(values.port)}: expected a port number from 0 to 65535`);
 
-  const [{ startInspectorServer }, { stateName }] = await Promise.all([import('../inspect/server.js'), import('../run.js')]);
+  const [{ startInspectorServer }, { stateName }] = await Promise.all([import('../../inspector/server.js'), import('../../core/run.js')]);
   const names = new Map<string, string>();
   const show = (event: Inspected) => {
     if (event.type === '@xstate.actor' && event.sessionId) names.set(event.sessionId, event.name ?? event.sessionId);

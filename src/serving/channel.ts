@@ -1,4 +1,4 @@
-import { createLogOnce } from '../log.js';
+import { createLogOnce } from '../core/log.js';
 import { logStatusLine, type ServerStats } from './status.js';
 
 /**

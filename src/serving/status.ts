@@ -1,5 +1,5 @@
-import { info } from '../log.js';
-import type { Mode } from './runner.js';
+import { info } from '../core/log.js';
+import type { Mode } from '../core/runner.js';
 
 export interface ServerStats {
   openConnections: number;

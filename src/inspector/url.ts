@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 
 /** The port `service-lifecycle inspect` listens on, and where `--inspect-lifecycle` connects by default. */
 export const DEFAULT_INSPECTOR_PORT = 8080;

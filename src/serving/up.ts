@@ -1,7 +1,7 @@
-import type { WorkerDecision } from '../actors.js';
-import { info, warn } from '../log.js';
+import type { WorkerDecision } from '../core/actors.js';
+import { info, warn } from '../core/log.js';
 import { BUILTIN_PATHS } from '../service/builtin-paths.js';
-import type { LoadedConfig, Runner } from './runner.js';
+import type { LoadedConfig, Runner } from '../core/runner.js';
 
 /**
  * Once per boot, when the service first answers: the mode decision, the routes, and the optional

@@ -1,6 +1,6 @@
 import { createInspector } from '@statelyai/inspect';
 import type { InspectionEvent, Observer } from 'xstate';
-import { beforeExit } from '../runtime/exit.js';
+import { beforeExit } from '../core/exit.js';
 import { InspectorSocket } from './socket-adapter.js';
 
 export interface LifecycleInspector {
