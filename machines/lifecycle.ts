@@ -1,36 +1,21 @@
 import type { DoneActorEvent, ErrorActorEvent } from 'xstate';
-import { requireCommonJs } from '../src/deps/require.js';
-import {
-  announceUp,
-  beginDrain,
-  exitProcess,
-  loadConfig,
-  logCrash,
-  logDrainStart,
-  logFailure,
-  logSignalBeforeServing,
-  processEvents,
-  resolveWorkers,
-  runDrain,
-  shortenDrain,
-  startCluster,
-  startInline,
-  type Role,
-  type WorkerDecision,
-} from '../src/core/actors.js';
-import type { DrainSignal, LoadedConfig, Runner } from '../src/core/runner.js';
-import { EXIT, SIGNAL_EXIT } from '../src/core/exit-codes.js';
-
-const { assign, setup } = requireCommonJs('xstate') as typeof import('xstate');
+import { assign, setup } from '../src/deps/xstate.js';
+import * as actions from '../src/core/actions.js';
+import { processEvents, resolveWorkers, runDrain } from '../src/core/actors.js';
+import { appActors } from '../src/core/app-actors.js';
+import { EXIT } from '../src/core/exit-codes.js';
+import { drainDeadlineMs, hurries, SIGNALS, signalOf, type DrainSignal, type SignalEvent } from '../src/core/signals.js';
+import type { LoadedConfig, Role, Runner, WorkerDecision } from '../src/core/types.js';
+import { serviceApp } from '../src/service/service-app.js';
 
 export interface LifecycleInput {
-  /** Service root: the folder with service.json and the entry module. */
+  /** Service root: where the config source looks (by default the folder with service.json and the entry module). */
   root: string;
   /** Defaults to process.env. */
   env?: NodeJS.ProcessEnv;
   /** CLI flags that override the environment. */
   flags?: { port?: string };
-  /** `worker` when this process was forked by a cluster primary. */
+  /** `worker` when this process was forked by a cluster primary (see `clusterRole()`). */
   role?: Role;
 }
 
@@ -48,8 +33,7 @@ export interface LifecycleContext {
 }
 
 export type LifecycleEvent =
-  | { type: 'SIGTERM' }
-  | { type: 'SIGINT' }
+  | SignalEvent
   | { type: 'CRASH'; error: unknown }
   | { type: 'CLUSTER_GAVE_UP'; reason: string; exitCode: number };
 
@@ -58,44 +42,40 @@ const errorOf = (event: unknown) => (event as ErrorActorEvent).error;
 const outputOf = <T>(event: unknown) => (event as DoneActorEvent<T>).output;
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/**
+ * The lifecycle: boot → resolveWorkers → (servingInline | forkingCluster) → draining → exited. A pure
+ * declaration: every side effect is a named actor or action, provided by default for the CLI's own
+ * service shape and replaced with `lifecycleMachine.provide(...)` (see `appActors`).
+ */
 export const lifecycleMachine = setup({
   types: {
     context: {} as LifecycleContext,
     events: {} as LifecycleEvent,
     input: {} as LifecycleInput,
   },
-  actors: { processEvents, loadConfig, resolveWorkers, startInline, startCluster, runDrain },
+  actors: { processEvents, resolveWorkers, runDrain, ...appActors(serviceApp) },
   guards: {
     isClusterWorker: ({ context }) => context.role === 'worker',
     isSingleWorker: ({ event }) => outputOf<WorkerDecision>(event).workers === 1,
+    hurriesDrain: ({ event }) => hurries(signalOf(event)),
   },
   actions: {
     recordConfig: assign({ config: ({ event }) => outputOf<LoadedConfig>(event) }),
     recordDecision: assign({ decision: ({ event }) => outputOf<WorkerDecision>(event) }),
     recordRunner: assign({ runner: ({ event }) => outputOf<Runner>(event) }),
     recordFailure: assign(({ event }) => {
-      const error = errorOf(event);
-      const code = (error as { exitCode?: unknown })?.exitCode;
-      return { exitCode: typeof code === 'number' ? code : EXIT.BOOT_FAILED, error: messageOf(error) };
+      const code = (errorOf(event) as { exitCode?: unknown })?.exitCode;
+      return { exitCode: typeof code === 'number' ? code : EXIT.BOOT_FAILED, error: messageOf(errorOf(event)) };
     }),
     recordCrash: assign(({ event }) => ({
       exitCode: EXIT.CRASH,
       error: messageOf(event.type === 'CRASH' ? event.error : errorOf(event)),
     })),
-    recordSignalExit: assign({ exitCode: ({ event }) => SIGNAL_EXIT[event.type as DrainSignal] }),
-    recordGiveUp: assign(({ event }) =>
-      event.type === 'CLUSTER_GAVE_UP' ? { exitCode: event.exitCode, error: event.reason } : {},
-    ),
-    recordDrainSignal: assign({ drainSignal: ({ event }) => event.type as DrainSignal }),
-    recordDrained: assign({ exitCode: ({ context }) => SIGNAL_EXIT[context.drainSignal!] }),
-    announceUp,
-    beginDrain,
-    exitProcess,
-    logFailure,
-    logCrash,
-    logDrainStart,
-    logSignalBeforeServing,
-    shortenDrain,
+    recordSignalExit: assign({ exitCode: ({ event }) => SIGNALS[signalOf(event)].exitCode }),
+    recordGiveUp: assign(({ event }) => (event.type === 'CLUSTER_GAVE_UP' ? { exitCode: event.exitCode, error: event.reason } : {})),
+    recordDrainSignal: assign({ drainSignal: ({ event }) => signalOf(event) }),
+    recordDrained: assign({ exitCode: ({ context }) => SIGNALS[context.drainSignal!].exitCode }),
+    ...actions,
   },
 }).createMachine({
   id: 'lifecycle',
@@ -106,8 +86,22 @@ export const lifecycleMachine = setup({
     role: input.role ?? 'main',
   }),
   invoke: { id: 'processEvents', src: 'processEvents' },
+  // What happens in every state that does not say otherwise.
   on: {
-    CRASH: { target: '.exited', actions: ['recordCrash', 'logCrash'] },
+    CRASH: {
+      target: '.exited',
+      actions: ['recordCrash', { type: 'logCrash', params: ({ event }) => ({ error: event.type === 'CRASH' ? event.error : undefined }) }],
+    },
+    // Before serving, a signal stops the process: nothing is served.
+    'signal.*': {
+      target: '.exited',
+      actions: ['recordSignalExit', { type: 'logSignalBeforeServing', params: ({ event }) => ({ signal: signalOf(event) }) }],
+    },
+    // An actor failing before serving (config, worker count, listen, fork) means the boot failed.
+    'xstate.error.actor.*': {
+      target: '.exited',
+      actions: ['recordFailure', { type: 'logFailure', params: ({ event }: { event: unknown }) => ({ error: errorOf(event) }) }],
+    },
   },
   initial: 'boot',
   states: {
@@ -117,11 +111,6 @@ export const lifecycleMachine = setup({
         src: 'loadConfig',
         input: ({ context }) => ({ root: context.root, env: context.env, flags: context.flags, role: context.role }),
         onDone: { target: 'resolveWorkers', actions: 'recordConfig' },
-        onError: { target: 'exited', actions: ['recordFailure', 'logFailure'] },
-      },
-      on: {
-        SIGTERM: { target: 'exited', actions: ['recordSignalExit', 'logSignalBeforeServing'] },
-        SIGINT: { target: 'exited', actions: ['recordSignalExit', 'logSignalBeforeServing'] },
       },
     },
     resolveWorkers: {
@@ -134,11 +123,6 @@ export const lifecycleMachine = setup({
           { guard: 'isSingleWorker', target: 'servingInline', actions: 'recordDecision' },
           { target: 'forkingCluster', actions: 'recordDecision' },
         ],
-        onError: { target: 'exited', actions: ['recordFailure', 'logFailure'] },
-      },
-      on: {
-        SIGTERM: { target: 'exited', actions: ['recordSignalExit', 'logSignalBeforeServing'] },
-        SIGINT: { target: 'exited', actions: ['recordSignalExit', 'logSignalBeforeServing'] },
       },
     },
     servingInline: {
@@ -148,68 +132,100 @@ export const lifecycleMachine = setup({
           invoke: {
             id: 'startInline',
             src: 'startInline',
-            input: ({ context, self }) => ({ config: context.config!, decision: context.decision!, parent: self }),
-            onDone: { target: 'listening', actions: 'recordRunner' },
-            onError: { target: '#lifecycle.exited', actions: ['recordFailure', 'logFailure'] },
-          },
-          on: {
-            SIGTERM: { target: '#lifecycle.exited', actions: ['recordSignalExit', 'logSignalBeforeServing'] },
-            SIGINT: { target: '#lifecycle.exited', actions: ['recordSignalExit', 'logSignalBeforeServing'] },
+            input: ({ context }) => ({ config: context.config!, decision: context.decision! }),
+            onDone: { target: 'serving', actions: 'recordRunner' },
           },
         },
-        listening: {
-          entry: 'announceUp',
-          on: {
-            SIGTERM: { target: '#lifecycle.draining', actions: ['recordDrainSignal', 'beginDrain'] },
-            SIGINT: { target: '#lifecycle.draining', actions: ['recordDrainSignal', 'beginDrain'] },
-          },
-        },
+        serving: servingState(),
       },
     },
     forkingCluster: {
-      initial: 'forking',
+      initial: 'starting',
+      on: { CLUSTER_GAVE_UP: { target: 'exited', actions: 'recordGiveUp' } },
       states: {
-        forking: {
+        starting: {
           invoke: {
             id: 'startCluster',
             src: 'startCluster',
-            input: ({ context, self }) => ({ config: context.config!, decision: context.decision!, parent: self }),
+            input: ({ context, self }) => ({
+              config: context.config!,
+              decision: context.decision!,
+              onGiveUp: (reason: string, exitCode: number) => self.send({ type: 'CLUSTER_GAVE_UP', reason, exitCode }),
+            }),
             onDone: { target: 'serving', actions: 'recordRunner' },
-            onError: { target: '#lifecycle.exited', actions: ['recordFailure', 'logFailure'] },
-          },
-          on: {
-            SIGTERM: { target: '#lifecycle.exited', actions: ['recordSignalExit', 'logSignalBeforeServing'] },
-            SIGINT: { target: '#lifecycle.exited', actions: ['recordSignalExit', 'logSignalBeforeServing'] },
-            CLUSTER_GAVE_UP: { target: '#lifecycle.exited', actions: 'recordGiveUp' },
           },
         },
-        serving: {
-          entry: 'announceUp',
-          on: {
-            SIGTERM: { target: '#lifecycle.draining', actions: ['recordDrainSignal', 'beginDrain'] },
-            SIGINT: { target: '#lifecycle.draining', actions: ['recordDrainSignal', 'beginDrain'] },
-            CLUSTER_GAVE_UP: { target: '#lifecycle.exited', actions: 'recordGiveUp' },
-          },
-        },
+        serving: servingState(),
       },
     },
     draining: {
-      id: 'draining',
-      entry: 'logDrainStart',
+      entry: {
+        type: 'logDrainStart',
+        params: ({ context }) => ({
+          signal: context.drainSignal!,
+          deadlineMs: drainDeadlineMs(context.drainSignal!, context.config!.serviceJson),
+          delayMs: context.config!.runtime.shutdownDelayMs,
+        }),
+      },
       invoke: {
         id: 'runDrain',
         src: 'runDrain',
         input: ({ context }) => ({ runner: context.runner!, signal: context.drainSignal!, config: context.config! }),
         onDone: { target: 'exited', actions: 'recordDrained' },
-        onError: { target: 'exited', actions: ['recordCrash', 'logCrash'] },
+        // The drain itself failing is a crash, not a boot failure.
+        onError: { target: 'exited', actions: ['recordCrash', { type: 'logCrash', params: ({ event }) => ({ error: errorOf(event) }) }] },
       },
       on: {
-        SIGINT: { actions: 'shortenDrain' },
+        'signal.*': [
+          {
+            guard: 'hurriesDrain',
+            actions: {
+              type: 'shortenDrain',
+              params: ({ context, event }) => ({
+                runner: context.runner!,
+                signal: signalOf(event),
+                deadlineMs: drainDeadlineMs(signalOf(event), context.config!.serviceJson),
+              }),
+            },
+          },
+          // Any other signal changes nothing (a second SIGTERM): taken here, not by the root.
+          {},
+        ],
       },
     },
     exited: {
       type: 'final',
-      entry: 'exitProcess',
+      entry: { type: 'exitProcess', params: ({ context }) => ({ code: context.exitCode ?? 0, reason: context.error }) },
     },
   },
 });
+
+/**
+ * Serving, in a single process or as a cluster: the same entry and the same way into the drain. The
+ * `beginDrain` action runs in the transition itself, so readiness flips before anything else.
+ */
+function servingState() {
+  return {
+    entry: {
+      type: 'announceUp',
+      params: ({ context }: { context: LifecycleContext }) => ({
+        config: context.config!,
+        decision: context.decision!,
+        runner: context.runner!,
+        role: context.role,
+      }),
+    },
+    on: {
+      'signal.*': {
+        target: '#lifecycle.draining',
+        actions: [
+          'recordDrainSignal',
+          {
+            type: 'beginDrain',
+            params: ({ context, event }: { context: LifecycleContext; event: LifecycleEvent }) => ({ runner: context.runner!, signal: signalOf(event) }),
+          },
+        ],
+      },
+    },
+  } as const;
+}

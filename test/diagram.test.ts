@@ -20,7 +20,7 @@ test.each(DIAGRAM_DOCUMENTS)('%s embeds the diagram generated from the machine (
 test('every state, event and guard of the machine is in the diagram', () => {
   for (const node of stateNodes(lifecycleMachine).slice(1)) expect(diagram).toContain(`${node.key}`);
   for (const t of declaredTransitions(lifecycleMachine)) {
-    const event = t.event.replace(/^xstate\.(done|error)\.actor\.(.+)$/, (_m, kind, id) => `${id} ${kind === 'done' ? 'done' : 'failed'}`);
+    const event = t.event.replace(/^xstate\.(done|error)\.actor\.(.+)$/, (_m, kind, id) => `${id === '*' ? 'an actor' : id} ${kind === 'done' ? 'done' : 'failed'}`);
     expect(diagram).toContain(event);
     if (t.guard) expect(diagram).toContain(`[${t.guard}]`);
   }

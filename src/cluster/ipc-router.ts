@@ -1,31 +1,33 @@
 import type { Worker } from 'node:cluster';
 import { createLogOnce, describeError, warn } from '../core/log.js';
+import type { AppOptions } from '../core/types.js';
+import { preview } from '../serving/channel.js';
 import { logStatusLine } from '../serving/status.js';
 import { parseClusterMessage, STATUS_TRACK } from './messages.js';
 
-const preview = (value: unknown) => (JSON.stringify(value) ?? String(value)).slice(0, 200);
-
 /**
- * The primary's handler for every message a worker sends: log-once lines are printed once for the
- * whole cluster, a status-track request makes the primary and every worker log a status line.
- * Anything else is a warning; nothing a worker sends can crash the primary.
+ * The primary's handler for every message a worker sends. Ours: log-once lines are printed once for
+ * the whole cluster; a status-track request makes the primary and every worker log a status line.
+ * Anything else is the app's own, for `onWorkerMessage`, or a warning when the app has none. Nothing
+ * a worker sends can crash the primary.
  */
-export function createIpcRouter(liveWorkers: () => Worker[]) {
+export function createIpcRouter<ToPrimary, ToWorker>(liveWorkers: () => Worker[], onWorkerMessage: AppOptions<ToPrimary, ToWorker>['onWorkerMessage']) {
   const logOnce = createLogOnce();
-  return (from: Worker, raw: unknown) => {
-    const message = parseClusterMessage(raw);
-    if (!message) {
-      warn('ipc-unknown-message', { workerPid: from.process.pid, message: preview(raw), note: 'ignored' });
-      return;
-    }
+  const broadcast = (message: unknown) => {
+    for (const worker of liveWorkers()) if (worker.isConnected()) worker.send(message as never);
+  };
+  return (from: Worker, slot: number, raw: unknown) => {
+    const workerPid = from.process.pid;
     try {
-      if (message.type === 'service-lifecycle:log-once') logOnce(message.message);
-      else if (message.type === 'service-lifecycle:status-track') {
+      const message = parseClusterMessage(raw);
+      if (message?.type === 'service-lifecycle:log-once') logOnce(message.message);
+      else if (message?.type === 'service-lifecycle:status-track') {
         logStatusLine('cluster');
-        for (const worker of liveWorkers()) if (worker.isConnected()) worker.send(STATUS_TRACK);
-      }
+        broadcast(STATUS_TRACK);
+      } else if (onWorkerMessage) onWorkerMessage(raw as ToPrimary, { pid: workerPid ?? 0, slot }, { broadcast });
+      else warn('ipc-unknown-message', { workerPid, message: preview(raw), note: 'ignored' });
     } catch (err) {
-      warn('ipc-failed', { workerPid: from.process.pid, type: message.type, ...describeError(err) });
+      warn('ipc-failed', { workerPid, message: preview(raw), ...describeError(err) });
     }
   };
 }

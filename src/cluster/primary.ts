@@ -1,32 +1,38 @@
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
-import type { StartInput } from '../core/actors.js';
+import { Deadline } from '../core/deadline.js';
 import { LifecycleError } from '../core/errors.js';
 import { EXIT, type ExitCode } from '../core/exit-codes.js';
-import type { DrainOptions, Runner } from '../core/runner.js';
-import { serviceJsonEnv } from './inherited-service-json.js';
-import { createIpcRouter } from './ipc-router.js';
-import { KillDeadline } from './kill-deadline.js';
-import { rememberListenHandles } from './listen-handles.js';
+import type { AppOptions, LoadedConfig, Runner, StartClusterInput } from '../core/types.js';
 import { shrinkAcceptQueue, type ListenHandle } from '../serving/accept-queue.js';
+import { createIpcRouter } from './ipc-router.js';
+import { rememberListenHandles } from './listen-handles.js';
 import { readRespawnPolicy } from './respawn-policy.js';
 import { WorkerPool } from './worker-pool.js';
+import { workerEnv } from './worker-env.js';
 
-const WORKER_MAIN = fileURLToPath(new URL('../cli/worker-main.js', import.meta.url));
+/** The module and arguments each worker starts with: the app's, or the script node was started with. */
+function workerCommand(app: Pick<AppOptions, 'workerEntry' | 'workerArgs'>, config: LoadedConfig) {
+  const entry = app.workerEntry ?? process.argv[1];
+  if (!entry) throw new LifecycleError('cluster mode needs a worker entry: set workerEntry in the app options', EXIT.BOOT_FAILED, 'workerEntry');
+  const exec = entry instanceof URL || entry.startsWith('file:') ? fileURLToPath(entry) : entry;
+  const args = typeof app.workerArgs === 'function' ? app.workerArgs(config) : (app.workerArgs ?? process.argv.slice(2));
+  return { exec, args };
+}
 
 /**
- * Cluster mode: this process forks the workers and serves nothing itself (no Koa, no HTTP server;
+ * Cluster mode: this process forks the workers and serves nothing itself (no app, no HTTP server;
  * node:cluster holds the listening handle here and hands connections to the workers). Resolves
  * once the first worker listens.
  */
-export function startPrimary({ config, decision, parent }: StartInput, abort: AbortSignal): Promise<Runner> {
+export function startPrimary<ToPrimary, ToWorker>({ config, decision, onGiveUp }: StartClusterInput, app: AppOptions<ToPrimary, ToWorker>, abort: AbortSignal): Promise<Runner> {
   const policy = readRespawnPolicy(process.env);
-  cluster.setupPrimary({ exec: WORKER_MAIN, args: [config.root] });
+  cluster.setupPrimary(workerCommand(app, config));
   const listenHandles = rememberListenHandles();
 
   return new Promise<Runner>((resolve, reject) => {
     let runner: Runner | undefined;
-    const options = { size: decision.workers, policy, port: config.runtime.port, env: serviceJsonEnv(config.serviceJson) };
+    const options = { size: decision.workers, policy, port: config.runtime.port, env: (slot: number) => workerEnv(config.serviceJson, slot) };
     const pool: WorkerPool = new WorkerPool(options, {
       onListening: (port) => {
         if (runner) return;
@@ -34,8 +40,8 @@ export function startPrimary({ config, decision, parent }: StartInput, abort: Ab
         resolve(runner);
       },
       onBootFailed: (reason, exitCode) => reject(new LifecycleError(reason, exitCode as ExitCode)),
-      onCrashLoop: (reason) => parent.send({ type: 'CLUSTER_GAVE_UP', reason, exitCode: EXIT.CRASH_LOOP }),
-      onMessage: createIpcRouter(() => pool.workers()),
+      onCrashLoop: (reason) => onGiveUp(reason, EXIT.CRASH_LOOP),
+      onMessage: createIpcRouter(() => pool.workers(), app.onWorkerMessage),
     });
     // A signal before any worker listened: the statechart exits at once; workers stop booting.
     abort.addEventListener('abort', () => void pool.stop('SIGTERM'), { once: true });
@@ -48,7 +54,7 @@ export function startPrimary({ config, decision, parent }: StartInput, abort: Ab
  * as single-process mode); done when the last worker is gone, SIGKILL for stragglers at the deadline.
  */
 function clusterRunner(pool: WorkerPool, port: number, listenHandles: (port: number) => ListenHandle[]): Runner {
-  const deadline = new KillDeadline(() => pool.signal('SIGKILL'));
+  const deadline = new Deadline(() => pool.signal('SIGKILL'));
   // When the workers stop accepting (after the shutdown delay), so does the primary's queue.
   let shrinkTimer: NodeJS.Timeout | undefined;
   let stopped: Promise<void> | undefined;
@@ -64,7 +70,7 @@ function clusterRunner(pool: WorkerPool, port: number, listenHandles: (port: num
     beginDrain(signal) {
       void stop(signal);
     },
-    async drain({ signal, deadlineMs, delayMs }: DrainOptions) {
+    async drain({ signal, deadlineMs, delayMs }) {
       if (delayMs > 0 && delayMs < deadlineMs) shrinkTimer = setTimeout(shrinkQueues, delayMs);
       else shrinkQueues();
       const gone = stop(signal);
@@ -73,9 +79,9 @@ function clusterRunner(pool: WorkerPool, port: number, listenHandles: (port: num
       deadline.clear();
       clearTimeout(shrinkTimer);
     },
-    shortenDeadline(ms: number) {
+    shortenDeadline(signal, ms) {
       if (shrinkTimer) shrinkQueues();
-      pool.signal('SIGINT');
+      pool.signal(signal);
       deadline.set(ms);
     },
     toJSON: () => ({ mode: 'cluster', port, pid: process.pid, workers: pool.workers().map((w) => w.process.pid) }),

@@ -15,8 +15,8 @@ export interface PoolOptions {
   policy: RespawnPolicy;
   /** The configured PORT (0: any free port, shared by all workers). */
   port: number;
-  /** Added to every worker's environment. */
-  env: Record<string, string>;
+  /** Added to the environment of the worker forked into a slot. */
+  env(slot: number): Record<string, string>;
 }
 
 export interface PoolHooks {
@@ -26,7 +26,7 @@ export interface PoolHooks {
   onBootFailed(reason: string, exitCode: number): void;
   /** Too many unexpected exits within the window; respawning has stopped. */
   onCrashLoop(reason: string): void;
-  onMessage(from: Worker, message: unknown): void;
+  onMessage(from: Worker, slot: number, message: unknown): void;
 }
 
 interface Slot {
@@ -97,11 +97,11 @@ export class WorkerPool {
     // respawn asks for what its siblings asked for (PORT=0 included); with none left, for the port
     // the service already announced.
     if (this.live.size === 0 && this.listeningPort !== undefined) this.requestedPort = this.listeningPort;
-    const worker = cluster.fork({ ...this.options.env, PORT: String(this.requestedPort) });
+    const worker = cluster.fork({ ...this.options.env(slot.index), PORT: String(this.requestedPort) });
     this.live.add(worker);
     worker.on('message', (message: unknown) => {
       const parsed = parseClusterMessage(message);
-      if (parsed?.type !== 'service-lifecycle:listening') return this.hooks.onMessage(worker, message);
+      if (parsed?.type !== 'service-lifecycle:listening') return this.hooks.onMessage(worker, slot.index, message);
       slot.servingSince = Date.now();
       this.listeningPort = parsed.port;
       info('worker-online', { slot: slot.index, workerPid: worker.process.pid, port: parsed.port, bootMs: slot.servingSince - forkedAt });

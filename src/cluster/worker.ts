@@ -1,29 +1,36 @@
-import type { Channel } from '../serving/channel.js';
-import { startHttpService } from '../serving/http-service.js';
-import type { LoadedConfig, Runner } from '../core/runner.js';
-import { logStatusLine, type ServerStats } from '../serving/status.js';
+import { serveApp } from '../serving/serve-app.js';
+import { logStatusLine } from '../serving/status.js';
+import type { AppChannel, AppOptions, HttpRunner, LoadedConfig, ServerStats } from '../core/types.js';
 import { parseClusterMessage, STATUS_TRACK, type ClusterMessage } from './messages.js';
 
-const send = (message: ClusterMessage) => process.send?.(message);
+const send = (message: unknown) => process.send?.(message);
 
-/** A cluster worker reaches log-once and status-track through the primary. */
-function ipcChannel(stats: () => ServerStats): Channel {
+/** A cluster worker reaches log-once, status-track and the app's own messages through the primary. */
+function ipcChannel<ToPrimary, ToWorker>(stats: () => ServerStats): AppChannel<ToPrimary, ToWorker> {
+  const listeners = new Set<(message: ToWorker) => void>();
   process.on('message', (message: unknown) => {
-    if (parseClusterMessage(message)?.type === STATUS_TRACK.type) logStatusLine('worker', stats());
+    const ours = parseClusterMessage(message);
+    if (ours?.type === STATUS_TRACK.type) logStatusLine('worker', stats());
+    else if (!ours) for (const listener of listeners) listener(message as ToWorker);
   });
   return {
-    logOnce: (message) => send({ type: 'service-lifecycle:log-once', message }),
+    logOnce: (message) => send({ type: 'service-lifecycle:log-once', message } satisfies ClusterMessage),
     statusTrack: () => send(STATUS_TRACK),
+    send,
+    onMessage(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
   };
 }
 
 /**
- * The serving half of a cluster worker: the same HTTP service and drain as single-process mode.
+ * The serving half of a cluster worker: the same app, HTTP service and drain as single-process mode.
  * Tells the primary its port itself: node:cluster's own 'listening' event fires for every server a
- * worker opens, and a service's `setup()` may open one of its own.
+ * worker opens, and the app may open one of its own.
  */
-export async function startWorker(config: LoadedConfig, abort: AbortSignal): Promise<Runner> {
-  const runner = await startHttpService(config, 'worker', ipcChannel, abort);
-  send({ type: 'service-lifecycle:listening', port: runner.port });
+export async function startWorker<ToPrimary, ToWorker>(config: LoadedConfig, app: AppOptions<ToPrimary, ToWorker>, abort: AbortSignal): Promise<HttpRunner> {
+  const runner = await serveApp(config, 'worker', app, ipcChannel<ToPrimary, ToWorker>, abort);
+  send({ type: 'service-lifecycle:listening', port: runner.port } satisfies ClusterMessage);
   return runner;
 }

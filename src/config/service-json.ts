@@ -141,6 +141,11 @@ export function parseServiceJson(text: string, file = 'service.json'): ServiceJs
   } catch {
     throw configError('service.json', `${file}: invalid JSON, ${jsonErrorLocation(text)}; fix the syntax there`);
   }
+  return validateServiceJson(raw, file);
+}
+
+/** Checks a parsed service.json (read from `file`, or given by an app's own config source). */
+export function validateServiceJson(raw: unknown, file = 'service.json'): ServiceJson {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw configError('service.json', `${file}: expected a JSON object at the top level, got ${show(raw)}`);
   }
@@ -155,8 +160,9 @@ export function parseServiceJson(text: string, file = 'service.json'): ServiceJs
   throw problems.length === 1 ? problems[0]! : new LifecycleErrors(problems);
 }
 
-export async function loadServiceJson(root: string): Promise<ServiceJson> {
-  const file = join(root, 'service.json');
+/** Reads and validates `<root>/<name>` (default `service.json`). */
+export async function loadServiceJson(root: string, name = 'service.json'): Promise<ServiceJson> {
+  const file = join(root, name);
   let text: string;
   try {
     text = await readFile(file, 'utf8');

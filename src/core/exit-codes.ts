@@ -23,5 +23,3 @@ export const EXIT = {
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
-
-export const SIGNAL_EXIT = { SIGTERM: EXIT.SIGTERM, SIGINT: EXIT.SIGINT } as const;

@@ -4,6 +4,7 @@
  * see it), and hooks such as the inspector's flush get a bounded moment to run.
  */
 import { info } from './log.js';
+import { DRAIN_SIGNALS } from './signals.js';
 
 type ExitHook = () => Promise<void>;
 const hooks = new Set<ExitHook>();
@@ -22,7 +23,7 @@ export function exitAfterTransition(code: number, reason?: string) {
     info('exit', { code, ...(reason ? { reason } : {}) });
     if (hooks.size === 0) process.exit(code);
     // The statechart no longer listens; a signal now must not kill the process mid-flush.
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => {});
+    for (const signal of DRAIN_SIGNALS) process.on(signal, () => {});
     const budget = new Promise<void>((resolve) => setTimeout(resolve, EXIT_HOOK_BUDGET_MS).unref());
     const work = Promise.allSettled([...hooks].map((hook) => hook()));
     void Promise.race([work, budget]).then(() => process.exit(code));

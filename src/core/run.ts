@@ -1,13 +1,13 @@
 import type { InspectionEvent, Observer } from 'xstate';
-import { requireCommonJs } from '../deps/require.js';
+import { createActor } from '../deps/xstate.js';
 import { lifecycleMachine, type LifecycleInput } from '../../machines/lifecycle.js';
-import type { Role } from './actors.js';
 import { EXIT } from './exit-codes.js';
 import { describeError, error as logError, info } from './log.js';
-
-const { createActor } = requireCommonJs('xstate') as typeof import('xstate');
+import type { Role } from './types.js';
 
 export interface StartOptions extends LifecycleInput {
+  /** The machine to run; default `lifecycleMachine` (the CLI's service shape). Pass `lifecycleMachine.provide({ actors: appActors(app) })` for your own app. */
+  machine?: typeof lifecycleMachine;
   /** No transition log lines. */
   quiet?: boolean;
   /** Same as createActor's `inspect`: receives every inspection event of the actor system. */
@@ -47,11 +47,11 @@ export async function optionsFromEnv(env: NodeJS.ProcessEnv, role: Role): Promis
 }
 
 /** Boots a service: `createActor(lifecycleMachine, { input })` plus the transition log. */
-export function startLifecycle({ quiet, inspect, ...input }: StartOptions) {
+export function startLifecycle({ machine = lifecycleMachine, quiet, inspect, ...input }: StartOptions) {
   const observers: Array<(event: InspectionEvent) => void> = [];
   if (!quiet) observers.push(transitionLogger());
   if (inspect) observers.push(typeof inspect === 'function' ? inspect : (event) => inspect.next?.(event));
-  const actor = createActor(lifecycleMachine, {
+  const actor = createActor(machine, {
     input,
     inspect: observers.length ? (event) => observers.forEach((observe) => observe(event)) : undefined,
   });

@@ -1,5 +1,5 @@
 import type { ServiceJson } from '../config/service-json.js';
-import { drainDeadlineMs } from '../core/runner.js';
+import { drainDeadlineMs } from '../core/signals.js';
 
 /** Time for the process to exit after the drain deadline force-closed the last sockets. */
 export const GRACE_MARGIN_SECONDS = 5;

@@ -9,11 +9,19 @@ import { declaredTransitions, pathOf, stateNodes, type DeclaredTransition } from
 const idOf = (path: string) => path.replace(/\./g, '_');
 const parentOf = (path: string) => path.split('.').slice(0, -1).join('.');
 
-/** `xstate.done.actor.loadConfig` reads better as `loadConfig done`. */
+/** `xstate.done.actor.loadConfig` reads better as `loadConfig done`; `xstate.error.actor.*` as `an actor failed`. */
 function eventLabel(event: string): string {
   const outcome = /^xstate\.(done|error)\.actor\.(.+)$/.exec(event);
   if (!outcome) return event;
+  if (outcome[2] === '*') return `an actor ${outcome[1] === 'done' ? 'done' : 'failed'}`;
   return `${outcome[2]} ${outcome[1] === 'done' ? 'done' : 'failed'}`;
+}
+
+/** A branch of a choice point: its guard, and what a branch that stays put does (or that it ignores the event). */
+function branchLabel(t: DeclaredTransition): string {
+  const guard = t.guard ? `[${t.guard}]` : '[else]';
+  if (t.targets.length > 0) return guard;
+  return t.actions.length > 0 ? `${guard} / ${t.actions.join(', ')}` : `${guard} ignored`;
 }
 
 function describeState(node: AnyStateNode): string[] {
@@ -80,13 +88,13 @@ export function lifecycleDiagram(machine: AnyStateMachine): string {
       plain.set(key, edge);
       continue;
     }
-    const choice = `${idOf(source)}_${label.replace(/\W+/g, '_')}`;
+    const choice = `${idOf(source)}_${label.replace(/\W+/g, '_').replace(/_+$/, '')}`;
     const scope = parentOf(source);
     add(scope, `state ${choice} <<choice>>`);
     add(scope, `${idOf(source)} --> ${choice} : ${label}`);
     for (const t of group) {
       const target = t.targets[0] ?? source;
-      add(scopeOf(source, target), `${choice} --> ${idOf(target)} : ${t.guard ? `[${t.guard}]` : '[else]'}`);
+      add(scopeOf(source, target), `${choice} --> ${idOf(target)} : ${branchLabel(t)}`);
     }
   }
   for (const edge of plain.values()) add(edge.scope, `${edge.from} --> ${edge.to} : ${edge.labels.join(', ')}`);
@@ -95,7 +103,8 @@ export function lifecycleDiagram(machine: AnyStateMachine): string {
   if (rootEdges.length > 0) {
     const anchor = idOf(rootEdges[0]!.targets[0] ?? pathOf(machine.root));
     lines.push(`  note right of ${anchor}`);
-    for (const t of rootEdges) lines.push(`    from any state: ${eventLabel(t.event)} → ${t.targets.join(', ')}`);
+    lines.push('    in every state that does not handle it itself:');
+    for (const t of rootEdges) lines.push(`    ${eventLabel(t.event)} → ${t.targets.join(', ')}`);
     lines.push('  end note');
   }
   return lines.join('\n') + '\n';

@@ -1,21 +1,16 @@
 import type Koa from 'koa';
-import { requireCommonJs } from '../deps/require.js';
+import { Application } from '../deps/koa.js';
 import type { ServiceJson } from '../config/service-json.js';
+import type { AppChannel } from '../core/types.js';
 import { configError } from '../core/errors.js';
 import { describeError, error as logError } from '../core/log.js';
 import { BUILTIN_PATHS } from './builtin-paths.js';
 import type { ServiceDefinition } from './define-service.js';
 import { routeTable, type RouteSpec } from './route-table.js';
 
-const Application = requireCommonJs('koa') as typeof Koa;
 
-/** What the built-in routes need from the process around the app. */
-export interface AppHooks {
-  isDraining(): boolean;
-  /** `/_status`: log this process's status line (and, in a cluster, every other process's). */
-  statusTrack(): void;
-  logOnce(message: string): void;
-}
+/** What the app needs from the process around it: `ctx.logOnce` and `/_status`. */
+export type AppHooks = Pick<AppChannel, 'logOnce' | 'statusTrack'>;
 
 declare module 'koa' {
   interface DefaultContext {
@@ -43,7 +38,7 @@ export async function buildApp(serviceJson: ServiceJson, definition: ServiceDefi
   matchRoutes(serviceJson, definition, file);
   const app = new Application();
   app.silent = true;
-  app.context.logOnce = hooks.logOnce;
+  app.context.logOnce = (message: string) => hooks.logOnce(message);
   app.on('error', (err: unknown, ctx?: Koa.Context) => {
     if ((err as { expose?: boolean }).expose) return; // 4xx thrown on purpose
     logError('request-error', { ...describeError(err), method: ctx?.method, path: ctx?.path });
@@ -55,14 +50,10 @@ export async function buildApp(serviceJson: ServiceJson, definition: ServiceDefi
   };
   app.use(async (ctx, next) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    // While draining, the drain answers 503 here before the app runs (serving/readiness.ts).
     if (ctx.path === BUILTIN_PATHS.healthcheck) {
       ctx.set('Cache-Control', 'no-store');
-      if (hooks.isDraining()) {
-        ctx.status = 503;
-        ctx.body = { status: 'draining' };
-      } else {
-        ctx.body = health;
-      }
+      ctx.body = health;
       return;
     }
     if (ctx.path === BUILTIN_PATHS.status) {

@@ -1,2 +1,4 @@
+import { DEFAULT_HEALTH_PATH } from '../serving/readiness.js';
+
 /** The routes every service gets. Kept apart from app.ts so `manifest` and the up line need no Koa. */
-export const BUILTIN_PATHS = { healthcheck: '/healthcheck', status: '/_status' } as const;
+export const BUILTIN_PATHS = { healthcheck: DEFAULT_HEALTH_PATH, status: '/_status' } as const;

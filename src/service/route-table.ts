@@ -1,12 +1,10 @@
 import { METHODS } from 'node:http';
 import type Koa from 'koa';
 import type { Keys } from 'path-to-regexp';
-import { requireCommonJs } from '../deps/require.js';
+import { compose } from '../deps/koa-compose.js';
+import { pathToRegexp } from '../deps/path-to-regexp.js';
 import { configError } from '../core/errors.js';
 import { describeError } from '../core/log.js';
-
-const compose = requireCommonJs('koa-compose') as typeof import('koa-compose');
-const { pathToRegexp } = requireCommonJs('path-to-regexp') as typeof import('path-to-regexp');
 
 declare module 'koa' {
   interface Request {

@@ -1,7 +1,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import net, { type Socket } from 'node:net';
+import { Deadline } from '../core/deadline.js';
+import type { DrainOptions } from '../core/types.js';
 import { shrinkAcceptQueue, type ListenHandle } from './accept-queue.js';
-import type { DrainOptions } from '../core/runner.js';
+import { answerDraining, isReadinessProbe } from './readiness.js';
 
 /**
  * When the listener closes, an idle socket may already have its next request on the wire (a
@@ -34,34 +36,43 @@ interface SocketState {
 /** The response a socket is answering right now; Node clears it when that response is done. */
 const currentResponse = (socket: Socket) => (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
 
+export interface HttpDrainOptions {
+  /**
+   * How long no new connection must arrive before the listener closes. 0 means one event-loop turn,
+   * right where the kernel hands connections over; a cluster worker gets its connections from the
+   * primary's queue one IPC round-trip at a time, so it waits a little longer.
+   */
+  quietMs?: number;
+  /** GET/HEAD of this path answers 503 once draining, before the app; `false` for none. */
+  healthPath?: string | false;
+}
+
 /**
  * Tracks an HTTP server's sockets and in-flight responses, and drains it the way a load balancer
  * needs: readiness first, then stop accepting, `Connection: close` on everything still answered,
  * exit as soon as the last response is out, and force-close whatever remains at the deadline.
- * Single-process mode and every cluster worker use this one implementation.
+ * Single-process mode and every cluster worker use this one implementation, whatever app they serve.
  */
 export class HttpDrain {
   private readonly sockets = new Map<Socket, SocketState>();
   private draining = false;
   private listenerClosed = false;
-  private deadlineTimer?: NodeJS.Timeout;
+  private readonly deadline = new Deadline(() => this.forceClose());
   private delayTimer?: NodeJS.Timeout | NodeJS.Immediate;
-  private deadlineAt = Infinity;
+  private readonly quietMs: number;
+  private readonly healthPath: string | false;
   private finish?: () => void;
   private closed?: Promise<void>;
   private forced = 0;
   requestsServed = 0;
   connectionsAccepted = 0;
 
-  /**
-   * `quietMs`: how long no new connection must arrive before the listener closes. 0 means one
-   * event-loop turn, right where the kernel hands connections over; a cluster worker gets its
-   * connections from the primary's queue one IPC round-trip at a time, so it waits a little longer.
-   */
   constructor(
     private readonly server: Server,
-    private readonly quietMs = 0,
+    options: HttpDrainOptions = {},
   ) {
+    this.quietMs = options.quietMs ?? 0;
+    this.healthPath = options.healthPath ?? false;
     server.on('connection', (socket: Socket) => {
       const state: SocketState = { requests: 0, lastActive: performance.now() };
       this.connectionsAccepted++;
@@ -76,7 +87,8 @@ export class HttpDrain {
 
   /**
    * Wraps the app's request handler: counts, and while draining sets `Connection: close` before any
-   * middleware runs. Kept to a counter and a timestamp: it runs on every request.
+   * middleware runs and answers readiness probes itself. Kept to a counter and a timestamp: it runs
+   * on every request.
    */
   handle(listener: (req: IncomingMessage, res: ServerResponse) => void) {
     return (req: IncomingMessage, res: ServerResponse) => {
@@ -86,7 +98,10 @@ export class HttpDrain {
         state.requests++;
         state.lastActive = performance.now();
       }
-      if (this.draining) res.setHeader('Connection', 'close');
+      if (this.draining) {
+        res.setHeader('Connection', 'close');
+        if (this.healthPath && isReadinessProbe(req, this.healthPath)) return answerDraining(req, res);
+      }
       listener(req, res);
     };
   }
@@ -119,7 +134,7 @@ export class HttpDrain {
     this.closed = new Promise<void>((resolve) => {
       this.finish = resolve;
     });
-    this.setDeadline(deadlineMs);
+    this.deadline.set(deadlineMs);
     if (delayMs > 0 && delayMs < deadlineMs) this.delayTimer = setTimeout(() => this.closeListenerWhenQuiet(), delayMs);
     else this.closeListenerWhenQuiet();
     return this.closed;
@@ -128,7 +143,7 @@ export class HttpDrain {
   /** Only ever brings the deadline closer; a shutdown delay still running ends now. */
   shortenDeadline(ms: number) {
     if (!this.draining) return;
-    if (Date.now() + ms < this.deadlineAt) this.setDeadline(ms);
+    this.deadline.set(ms);
     if (this.cancelDelay()) this.closeListenerWhenQuiet();
   }
 
@@ -181,13 +196,6 @@ export class HttpDrain {
     else state.idleTimer = setTimeout(() => this.closeWhenIdle(socket, state), wait);
   }
 
-  private setDeadline(ms: number) {
-    clearTimeout(this.deadlineTimer);
-    this.deadlineAt = Date.now() + ms;
-    this.deadlineTimer = setTimeout(() => this.forceClose(), ms);
-    this.deadlineTimer.unref();
-  }
-
   /** What the drain did, for the `drained` log line. */
   figures() {
     return { connectionsAccepted: this.connectionsAccepted, requestsServed: this.requestsServed, forceClosed: this.forced };
@@ -206,7 +214,7 @@ export class HttpDrain {
   private maybeFinish(force = false) {
     if (!this.finish || this.delayTimer) return;
     if (!force && (this.server.listening || this.sockets.size > 0)) return;
-    clearTimeout(this.deadlineTimer);
+    this.deadline.clear();
     const finish = this.finish;
     this.finish = undefined;
     finish();

@@ -1,11 +1,10 @@
-import type { WorkerDecision } from '../core/actors.js';
-import { directChannel } from './channel.js';
-import { startHttpService } from './http-service.js';
-import type { LoadedConfig, Runner } from '../core/runner.js';
+import type { AppOptions, HttpRunner, LoadedConfig } from '../core/types.js';
+import { localChannel } from './channel.js';
+import { serveApp } from './serve-app.js';
 
-/** Single-process mode: the HTTP server runs right here. No primary, no fork, no IPC. */
-export async function startSingle(config: LoadedConfig, _decision: WorkerDecision, abort: AbortSignal): Promise<Runner> {
+/** Single-process mode: the app is served right here. No primary, no fork, no IPC. */
+export async function startSingle<ToPrimary, ToWorker>(config: LoadedConfig, app: AppOptions<ToPrimary, ToWorker>, abort: AbortSignal): Promise<HttpRunner> {
   // node:inspector only in linked mode; a production replica never loads it.
   if (config.runtime.linked) (await import('./debugger.js')).openDebugger(config.runtime.inspectPort);
-  return startHttpService(config, 'single', directChannel, abort);
+  return serveApp(config, 'single', app, (stats) => localChannel(stats, app.onWorkerMessage), abort);
 }

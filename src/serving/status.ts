@@ -1,10 +1,5 @@
 import { info } from '../core/log.js';
-import type { Mode } from '../core/runner.js';
-
-export interface ServerStats {
-  openConnections: number;
-  requestsServed: number;
-}
+import type { Mode, ServerStats } from '../core/types.js';
 
 /** One `metric/status` line describing this process. */
 export function logStatusLine(mode: Mode, stats?: ServerStats) {

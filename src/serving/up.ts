@@ -1,7 +1,5 @@
-import type { WorkerDecision } from '../core/actors.js';
 import { info, warn } from '../core/log.js';
-import { BUILTIN_PATHS } from '../service/builtin-paths.js';
-import type { LoadedConfig, Runner } from '../core/runner.js';
+import type { LoadedConfig, Runner, WorkerDecision } from '../core/types.js';
 
 /**
  * Once per boot, when the service first answers: the mode decision, the routes, and the optional
@@ -15,8 +13,9 @@ export async function announce(config: LoadedConfig, decision: WorkerDecision, r
     path: route.path,
     public: route.public ?? false,
   }));
-  const example = (routes[0]?.path ?? BUILTIN_PATHS.healthcheck).replace(/:(\w+)/g, '$1');
-  info('routes', { routes, builtins: Object.values(BUILTIN_PATHS), try: `curl ${base}${example}` });
+  const builtins = config.builtins ?? [];
+  const example = (routes[0]?.path ?? builtins[0] ?? '/').replace(/:(\w+)/g, '$1');
+  info('routes', { routes, builtins, try: `curl ${base}${example}` });
 
   const upUrl = config.runtime.upUrl;
   if (!upUrl) return;

@@ -123,7 +123,7 @@ test('SIGTERM while a respawn is pending: no worker is forked during the drain',
 test('SIGTERM while the workers are still booting: exit 15 without serving, no worker left', async () => {
   const root = makeServiceRoot({ serviceJson: clusterServiceJson(2), entry: CLUSTER_ENTRY });
   const svc = services.start(root);
-  await svc.waitForLine((l) => l.type === 'lifecycle' && l.to === 'forkingCluster.forking' && l.pid === svc.child.pid);
+  await svc.waitForLine((l) => l.type === 'lifecycle' && l.to === 'forkingCluster.starting' && l.pid === svc.child.pid);
   for (let i = 0; i < 200 && childPids(svc.child.pid!).length < 2; i++) await sleep(5);
   const booting = childPids(svc.child.pid!);
   expect(booting).toHaveLength(2);

@@ -42,7 +42,7 @@ describe('manifest examples/hello', () => {
     const { command, args } = out.container();
     expect(args).toBeUndefined();
     expect(command[0]).toBe('node');
-    expect(command[1]).toMatch(/\/service-lifecycle\/dist\/src\/cli\.js$/);
+    expect(command[1]).toMatch(/\/service-lifecycle\/dist\/src\/cli\/main\.js$/);
     expect(command[2]).toBe('start');
     expect(wrappers(command)).toEqual([]);
   });

@@ -32,7 +32,7 @@ test('relays a service’s inspection events to a viewer, prints each transition
   const last = await inspector.waitForLine((l) => l.type === 'inspected' && l.state === 'exited');
   expect(last).toMatchObject({ actor: `lifecycle (main ${svc.child.pid})`, event: 'xstate.done.actor.runDrain' });
   const printed = inspector.lines.filter((l) => l.type === 'inspected').map((l) => l.state);
-  expect(printed).toEqual(['boot', 'resolveWorkers', 'servingInline.starting', 'servingInline.listening', 'draining', 'exited']);
+  expect(printed).toEqual(['boot', 'resolveWorkers', 'servingInline.starting', 'servingInline.serving', 'draining', 'exited']);
   await expect.poll(() => seen.filter((e) => e.type === '@xstate.snapshot' && e.snapshot?.value === 'exited').length).toBe(1);
   viewer.close();
 

@@ -14,7 +14,7 @@ afterEach(async () => {
   await Promise.all(receivers.splice(0).map((r) => r.close()));
 });
 
-const BOOT_AND_DRAIN = ['boot', 'resolveWorkers', { servingInline: 'starting' }, { servingInline: 'listening' }, 'draining', 'exited'];
+const BOOT_AND_DRAIN = ['boot', 'resolveWorkers', { servingInline: 'starting' }, { servingInline: 'serving' }, 'draining', 'exited'];
 
 test('single-process: boot, listening, SIGTERM drain and exit reach the receiver; the environment does not', async () => {
   const receiver = await startReceiver();
@@ -33,7 +33,7 @@ test('single-process: boot, listening, SIGTERM drain and exit reach the receiver
   const lines = svc.lines.filter((l) => l.type === 'lifecycle');
   for (const line of lines) expect(line).toEqual({ level: 'info', type: 'lifecycle', from: lines.indexOf(line) === 0 ? null : expect.any(String), to: expect.any(String), event: expect.any(String), pid: svc.child.pid, t: expect.any(Number) });
   const logged = lines.map((l) => l.to);
-  expect(logged).toEqual(['boot', 'resolveWorkers', 'servingInline.starting', 'servingInline.listening', 'draining', 'exited']);
+  expect(logged).toEqual(['boot', 'resolveWorkers', 'servingInline.starting', 'servingInline.serving', 'draining', 'exited']);
   expect(receiver.raw.join('\n')).not.toContain('hunter2-do-not-send');
 });
 
@@ -48,13 +48,13 @@ test('cluster mode: the primary and every worker appear as their own actors; LIF
   expect(names.filter((n) => n.startsWith('lifecycle (main ')).length).toBe(1);
   expect(names.filter((n) => n.startsWith('lifecycle (worker ')).length).toBe(2);
   for (const worker of receiver.roots().filter((r) => String(r.name).includes('worker'))) {
-    await expect.poll(() => receiver.statesOf(worker.sessionId), { timeout: 10_000 }).toContainEqual({ servingInline: 'listening' });
+    await expect.poll(() => receiver.statesOf(worker.sessionId), { timeout: 10_000 }).toContainEqual({ servingInline: 'serving' });
   }
   svc.kill('SIGTERM');
   expect((await svc.exited).code).toBe(15);
   await new Promise((resolve) => setTimeout(resolve, 100));
   const primary = receiver.roots().find((r) => String(r.name).includes('main'))!;
-  expect(receiver.statesOf(primary.sessionId)).toEqual(['boot', 'resolveWorkers', { forkingCluster: 'forking' }, { forkingCluster: 'serving' }, 'draining', 'exited']);
+  expect(receiver.statesOf(primary.sessionId)).toEqual(['boot', 'resolveWorkers', { forkingCluster: 'starting' }, { forkingCluster: 'serving' }, 'draining', 'exited']);
   // --quiet reached the workers too: no transition line from anyone.
   expect(svc.lines.filter((l) => l.type === 'lifecycle')).toEqual([]);
 });

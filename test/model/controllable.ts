@@ -4,7 +4,7 @@
  * event), `processEvents` forwards what the test "delivers" as a signal, and every side-effect
  * action is recorded instead of run. The actor's microsteps tell which declared transitions ran.
  */
-import { createActor, fromCallback, fromPromise, type AnyActorRef } from 'xstate';
+import { createActor, fromCallback, fromPromise } from 'xstate';
 import { lifecycleMachine, type LifecycleInput } from '../../machines/lifecycle.js';
 import { transitionKey } from '../../src/diagram/transitions.js';
 import type { ModelEvent } from './model.js';
@@ -28,14 +28,14 @@ export function controllableLifecycle(input: LifecycleInput) {
   const taken = new Set<string>();
   let deliver: ((event: ModelEvent) => void) | undefined;
   let listening = false;
-  let clusterParent: AnyActorRef | undefined;
+  let giveUp: ((reason: string, exitCode: number) => void) | undefined;
 
   const gated = (id: InvokedId) =>
     fromPromise<unknown, Record<string, unknown>>(
       ({ input, signal }) =>
         new Promise((resolve, reject) => {
           inputs.set(id, input);
-          if (id === 'startCluster') clusterParent = input.parent as AnyActorRef;
+          if (id === 'startCluster') giveUp = input.onGiveUp as typeof giveUp;
           pending.set(id, {
             input,
             settle: (outcome) => ('error' in outcome ? reject(outcome.error) : resolve(outcome.output)),
@@ -80,8 +80,8 @@ export function controllableLifecycle(input: LifecycleInput) {
       pending.delete(id);
       waiting.settle(outcome[1] === 'done' ? { output: (event as { output?: unknown }).output } : { error: (event as { error: unknown }).error });
     } else if (event.type === 'CLUSTER_GAVE_UP') {
-      if (!clusterParent) throw new Error('CLUSTER_GAVE_UP: no cluster was started');
-      clusterParent.send(event);
+      if (!giveUp) throw new Error('CLUSTER_GAVE_UP: no cluster was started');
+      giveUp(event.reason, event.exitCode);
     } else {
       if (!deliver || !listening) throw new Error(`${event.type}: nothing listens for process events`);
       deliver(event);

@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { lifecycleMachine } from '../../machines/lifecycle.js';
-import type { Role } from '../../src/core/actors.js';
+import type { Role } from '../../src/core/types.js';
 import { EXIT } from '../../src/core/exit-codes.js';
 import { declaredTransitions, pathOf, stateNodes } from '../../src/diagram/transitions.js';
 import { controllableLifecycle } from './controllable.js';
@@ -17,13 +17,13 @@ const RUNNING: Record<string, string[]> = {
   boot: ['loadConfig'],
   resolveWorkers: ['resolveWorkers'],
   'servingInline.starting': ['startInline'],
-  'servingInline.listening': [],
-  'forkingCluster.forking': ['startCluster'],
+  'servingInline.serving': [],
+  'forkingCluster.starting': ['startCluster'],
   'forkingCluster.serving': [],
   draining: ['runDrain'],
   exited: [],
 };
-const SERVING = new Set(['servingInline.listening', 'forkingCluster.serving']);
+const SERVING = new Set(['servingInline.serving', 'forkingCluster.serving']);
 const taken = new Set<string>();
 const replayed: string[] = [];
 
@@ -45,8 +45,8 @@ async function replay(role: Role, path: ModelPath) {
     if (state === 'resolveWorkers') expect(context.config).toEqual(modelConfig);
     if (state.startsWith('servingInline')) expect(context.decision?.workers).toBe(1);
     if (state.startsWith('forkingCluster')) expect(context.decision).toEqual({ workers: 2, mode: 'cluster' });
-    if (state === 'servingInline.starting' || state === 'forkingCluster.forking') {
-      expect(model.inputOf(state === 'forkingCluster.forking' ? 'startCluster' : 'startInline')).toMatchObject({
+    if (state === 'servingInline.starting' || state === 'forkingCluster.starting') {
+      expect(model.inputOf(state === 'forkingCluster.starting' ? 'startCluster' : 'startInline')).toMatchObject({
         config: context.config,
         decision: context.decision,
       });
@@ -58,7 +58,7 @@ async function replay(role: Role, path: ModelPath) {
     // Announced exactly once, on entering the serving state, never before.
     expect(model.callsOf('announceUp').length, 'announceUp calls').toBe(servedOnce ? 1 : 0);
     if (state === 'draining') {
-      drainSignal ??= event!.type;
+      drainSignal ??= event!.type.replace('signal.', '');
       expect(context.drainSignal).toBe(drainSignal);
       expect(model.inputOf('runDrain')).toMatchObject({ runner: context.runner, signal: drainSignal, config: context.config });
       expect(model.callsOf('beginDrain')).toHaveLength(1);
@@ -75,7 +75,7 @@ async function replay(role: Role, path: ModelPath) {
 
   check('boot');
   for (const step of stepsOf(path)) {
-    if (step.before === 'draining' && step.event.type === 'SIGINT') sigintsWhileDraining++;
+    if (step.before === 'draining' && step.event.type === 'signal.SIGINT') sigintsWhileDraining++;
     await model.send(step.event);
     check(step.after, step.event);
   }
@@ -88,7 +88,7 @@ async function replay(role: Role, path: ModelPath) {
   expect(model.callsOf('exitProcess')).toEqual([{ action: 'exitProcess', exitCode: code }]);
   // Leaving a state cancels the actor it invoked: nothing is left waiting.
   expect(model.running()).toEqual([]);
-  const preServing = !servedOnce && (last.event.type === 'SIGTERM' || last.event.type === 'SIGINT');
+  const preServing = !servedOnce && last.event.type.startsWith('signal.');
   expect(model.callsOf('logSignalBeforeServing')).toHaveLength(preServing ? 1 : 0);
   const bootFailure = /^xstate\.error\.actor\.(loadConfig|resolveWorkers|startInline|startCluster)$/.test(last.event.type);
   expect(model.callsOf('logFailure')).toHaveLength(bootFailure ? 1 : 0);
@@ -114,8 +114,8 @@ const SIGNAL_TABLE: Record<string, Record<'SIGTERM' | 'SIGINT' | 'CRASH', string
   boot: { SIGTERM: 'exited 15', SIGINT: 'exited 2', CRASH: 'exited 70' },
   resolveWorkers: { SIGTERM: 'exited 15', SIGINT: 'exited 2', CRASH: 'exited 70' },
   'servingInline.starting': { SIGTERM: 'exited 15', SIGINT: 'exited 2', CRASH: 'exited 70' },
-  'servingInline.listening': { SIGTERM: 'draining', SIGINT: 'draining', CRASH: 'exited 70' },
-  'forkingCluster.forking': { SIGTERM: 'exited 15', SIGINT: 'exited 2', CRASH: 'exited 70' },
+  'servingInline.serving': { SIGTERM: 'draining', SIGINT: 'draining', CRASH: 'exited 70' },
+  'forkingCluster.starting': { SIGTERM: 'exited 15', SIGINT: 'exited 2', CRASH: 'exited 70' },
   'forkingCluster.serving': { SIGTERM: 'draining', SIGINT: 'draining', CRASH: 'exited 70' },
   draining: { SIGTERM: 'draining', SIGINT: 'draining', CRASH: 'exited 70' },
   exited: { SIGTERM: 'exited', SIGINT: 'exited', CRASH: 'exited' },
@@ -140,7 +140,7 @@ describe('every state × {SIGTERM, SIGINT, crash}', () => {
     for (const step of steps.slice(0, reached)) await model.send(step.event);
     expect(dotted(model.actor.getSnapshot().value)).toBe(state);
     const shortened = model.callsOf('shortenDrain').length;
-    const event = signal === 'CRASH' ? { type: 'CRASH' as const, error: new Error('boom') } : { type: signal };
+    const event: ModelEvent = signal === 'CRASH' ? { type: 'CRASH', error: new Error('boom') } : { type: `signal.${signal}` };
     if (state === 'exited') {
       // The process is on its way out: the listener is gone, nothing is delivered, exit stays once.
       expect(model.listening()).toBe(false);
@@ -152,7 +152,7 @@ describe('every state × {SIGTERM, SIGINT, crash}', () => {
     const [target, code] = outcome.split(' ');
     expect(dotted(after.value)).toBe(target);
     if (code) expect(after.context.exitCode).toBe(Number(code));
-    if (target === 'draining') expect(after.context.drainSignal).toBe(state === 'draining' ? steps.find((s) => s.after === 'draining')!.event.type : signal);
+    if (target === 'draining') expect(after.context.drainSignal).toBe(state === 'draining' ? steps.find((s) => s.after === 'draining')!.event.type.replace('signal.', '') : signal);
     if (state === 'draining') expect(model.callsOf('shortenDrain').length - shortened).toBe(signal === 'SIGINT' ? 1 : 0);
     for (const key of model.taken) taken.add(key);
   });

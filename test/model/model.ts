@@ -6,7 +6,7 @@
  */
 import { getSimplePaths, serializeSnapshot, type StatePath } from 'xstate/graph';
 import { lifecycleMachine, type LifecycleEvent } from '../../machines/lifecycle.js';
-import type { Role } from '../../src/core/actors.js';
+import type { Role } from '../../src/core/types.js';
 import { LifecycleError } from '../../src/core/errors.js';
 import { EXIT } from '../../src/core/exit-codes.js';
 import { stateName } from '../../src/core/run.js';
@@ -53,11 +53,22 @@ export function modelEvents(role: Role): ModelEvent[] {
     failed('startCluster', new LifecycleError('worker failed to boot', EXIT.BOOT_FAILED)),
     done('runDrain'),
     failed('runDrain', new Error('drain blew up')),
-    { type: 'SIGTERM' },
-    { type: 'SIGINT' },
+    { type: 'signal.SIGTERM' },
+    { type: 'signal.SIGINT' },
     { type: 'CRASH', error: new Error('uncaught in the service') },
     { type: 'CLUSTER_GAVE_UP', reason: 'workers keep crashing', exitCode: EXIT.CRASH_LOOP },
   ];
+}
+
+/**
+ * An event the model can send in a state: an invoked actor's outcome only while that actor runs,
+ * anything else when some transition takes it, including one that only keeps it from the root's
+ * rule (a second SIGTERM while draining). An event nothing takes is not a move of the model.
+ */
+function isMove(state: ModelSnapshot, event: ModelEvent): boolean {
+  const outcome = /^xstate\.(done|error)\.actor\.(.+)$/.exec(event.type);
+  if (outcome && !(outcome[2]! in state.children)) return false;
+  return lifecycleMachine.getTransitionData(state as never, event as never).length > 0;
 }
 
 /**
@@ -67,8 +78,7 @@ export function modelEvents(role: Role): ModelEvent[] {
 export function pathsToExit(role: Role): ModelPath[] {
   const paths = getSimplePaths(lifecycleMachine, {
     input: { root: '/model', env: {}, role },
-    // Only events some transition takes: an ignored event is not a move of the model.
-    events: ((state: ModelSnapshot) => modelEvents(role).filter((event) => state.can(event as never))) as never,
+    events: ((state: ModelSnapshot) => modelEvents(role).filter((event) => isMove(state, event))) as never,
     serializeState: (state, event, previous) =>
       serializeSnapshot(state) +
       (event && previous && dotted(previous.value) === dotted(state.value) ? ` after ${event.type}` : ''),
@@ -108,10 +118,10 @@ export function expectedExitCode(path: ModelPath): number {
     case 'CLUSTER_GAVE_UP':
       return (last as { exitCode: number }).exitCode;
     case 'xstate.done.actor.runDrain':
-      return intoDrain?.type === 'SIGINT' ? EXIT.SIGINT : EXIT.SIGTERM;
-    case 'SIGTERM':
+      return intoDrain?.type === 'signal.SIGINT' ? EXIT.SIGINT : EXIT.SIGTERM;
+    case 'signal.SIGTERM':
       return EXIT.SIGTERM;
-    case 'SIGINT':
+    case 'signal.SIGINT':
       return EXIT.SIGINT;
   }
   if (last.type.startsWith('xstate.error.actor.')) {

@@ -103,14 +103,14 @@ async function act(w: World, step: ModelStep) {
       return file('release');
     case 'CRASH':
       return w.svc.kill('SIGUSR2');
-    case 'SIGTERM':
-    case 'SIGINT':
+    case 'signal.SIGTERM':
+    case 'signal.SIGINT':
       if (step.after === 'draining' && step.before !== 'draining') {
         // A request in flight keeps the drain open until the model says it completes.
         w.held = request(w.port!, '/hold', { timeoutMs: 30_000 }).catch((err: Error) => err);
         await expect.poll(() => existsSync(join(w.root, 'held'))).toBe(true);
       }
-      return w.svc.kill(step.event.type);
+      return w.svc.kill(step.event.type.replace('signal.', '') as NodeJS.Signals);
     case 'CLUSTER_GAVE_UP':
       // Kill every worker, again and again, until the primary gives up on them.
       for (let round = 0; round < 40 && isRunning(w.pid) && !w.svc.lines.some((l) => l.type === 'lifecycle' && l.pid === w.pid && l.to === 'exited'); round++) {
@@ -127,18 +127,18 @@ async function act(w: World, step: ModelStep) {
 }
 
 async function observe(w: World, mode: Mode, state: string) {
-  if (state === 'servingInline.starting' || state === 'forkingCluster.forking') {
+  if (state === 'servingInline.starting' || state === 'forkingCluster.starting') {
     expect(listeningSockets(w.pid), 'not listening yet').toEqual([]);
     if (mode === 'cluster') await expect.poll(() => childPids(w.pid).length).toBe(2);
   }
-  if (state === 'servingInline.listening' || state === 'forkingCluster.serving') {
+  if (state === 'servingInline.serving' || state === 'forkingCluster.serving') {
     w.port ??= (await w.svc.up()).port;
     expect((await request(w.port, '/healthcheck')).status).toBe(200);
     if (mode === 'single') expect(childPids(w.pid), 'single-process mode forks nothing').toEqual([]);
     else {
       await expect.poll(() => childPids(w.pid).length).toBe(2);
       // Each worker runs the same statechart in the worker role: its own line into listening.
-      const workersListening = () => w.svc.lines.filter((l) => l.type === 'lifecycle' && l.pid !== w.pid && l.to === 'servingInline.listening').length;
+      const workersListening = () => w.svc.lines.filter((l) => l.type === 'lifecycle' && l.pid !== w.pid && l.to === 'servingInline.serving').length;
       await expect.poll(workersListening).toBeGreaterThanOrEqual(2);
     }
     w.workers.push(...childPids(w.pid));

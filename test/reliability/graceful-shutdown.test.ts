@@ -190,7 +190,7 @@ describe.each(MODES)('graceful shutdown, $mode mode', ({ workers }) => {
       entry: `await new Promise((r) => setTimeout(r, 3000));\n${RELIABILITY_ENTRY}`,
     });
     const svc = services.start(root, { env: { RELIABILITY_MARKER: marker } });
-    await svc.waitForLine((l) => l.type === 'lifecycle' && /starting|forking/.test(String(l.to)));
+    await svc.waitForLine((l) => l.type === 'lifecycle' && /starting/.test(String(l.to)));
     // Workers (if any) are forked and importing the entry, which takes 3 s.
     await sleep(500);
     svc.kill('SIGTERM');
@@ -226,7 +226,7 @@ describe('a signal before listening, at the statechart level', () => {
         startCluster: fromPromise(async () => void started.push('startCluster')) as never,
       },
       actions: {
-        exitProcess: ({ context }) => void exits.push(context.exitCode),
+        exitProcess: (_, params) => void exits.push(params.code),
         logSignalBeforeServing: () => {},
       },
     });
@@ -234,7 +234,7 @@ describe('a signal before listening, at the statechart level', () => {
     return (async () => {
       await sleep(10);
       expect(actor.getSnapshot().value).toBe(state);
-      actor.send({ type: signal });
+      actor.send({ type: `signal.${signal}` });
       expect(actor.getSnapshot().value).toBe('exited');
       expect(actor.getSnapshot().status).toBe('done');
       expect(exits).toEqual([code]);

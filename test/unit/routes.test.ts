@@ -50,10 +50,9 @@ describe('route ids: the module and service.json must declare the same ones', ()
   });
 });
 
-const hooks = (draining = false): AppHooks & { statusCalls: number } => {
+const hooks = (): AppHooks & { statusCalls: number } => {
   const h = {
     statusCalls: 0,
-    isDraining: () => draining,
     statusTrack: () => void h.statusCalls++,
     logOnce: () => {},
   };
@@ -112,13 +111,5 @@ describe('buildApp', () => {
     const status = await request(port, '/_status');
     expect(status.status).toBe(200);
     expect(h.statusCalls).toBe(1);
-  });
-
-  test('/healthcheck answers 503 {status: "draining"} once draining', async () => {
-    const port = await serve({ routes: { a: { path: '/a' } } }, { a: ok }, hooks(true));
-    const health = await request(port, '/healthcheck');
-    expect(health.status).toBe(503);
-    expect(JSON.parse(health.body)).toEqual({ status: 'draining' });
-    expect((await request(port, '/a')).status).toBe(200);
   });
 });

@@ -25,8 +25,8 @@ export async function run(argv: string[]) {
       usageFail((err as Error).message);
     }
   }
-  const { optionsFromEnv, startLifecycle } = await import('../../core/run.js');
+  const [{ startLifecycle, signalEvent }, { optionsFromEnv }] = await Promise.all([import('../../embed.js'), import('../../core/run.js')]);
   const options = await optionsFromEnv(process.env, 'main').catch((err: Error) => usageFail(err.message));
   const actor = startLifecycle({ root, flags: { port: values.port }, ...options });
-  releaseEarlySignals((type) => actor.send({ type }));
+  releaseEarlySignals((signal) => actor.send(signalEvent(signal)));
 }

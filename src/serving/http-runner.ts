@@ -1,0 +1,70 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RuntimeEnv } from '../config/env.js';
+import { LifecycleError } from '../core/errors.js';
+import { EXIT } from '../core/exit-codes.js';
+import { info } from '../core/log.js';
+import type { HttpRunner, RequestListener } from '../core/types.js';
+import { HttpDrain, WORKER_HANDOFF_QUIET_MS } from './drain.js';
+import { DEFAULT_HEALTH_PATH } from './readiness.js';
+
+export interface ServeOptions {
+  /** The port and the server timeouts (`readRuntimeEnv()` reads them from the environment). */
+  runtime: Pick<RuntimeEnv, 'port' | 'keepAliveTimeoutMs' | 'headersTimeoutMs' | 'requestTimeoutMs'>;
+  /** `worker` in a cluster worker: its connections come from the primary (see WORKER_HANDOFF_QUIET_MS). Default `single`. */
+  mode?: 'single' | 'worker';
+  /** Answers 503 here once draining; `false` for none. Default `/healthcheck`. */
+  healthPath?: string | false;
+}
+
+/**
+ * Serves any request listener (a Koa app's `callback()`, or a plain `(req, res)`) as a Runner with
+ * everything a service of ours gets: the server timeouts, the readiness flip, the drain and its
+ * `drained` line. Resolves once listening; a port that cannot be bound rejects with exit code 69.
+ */
+export async function serveHttp(listener: RequestListener, options: ServeOptions, abort?: AbortSignal): Promise<HttpRunner> {
+  const { runtime } = options;
+  const mode = options.mode ?? 'single';
+  // Node checks headersTimeout/requestTimeout only every connectionsCheckingInterval (30 s by
+  // default), so a slow-headers client would outlive HEADERS_TIMEOUT_MS by up to 30 s; 500 ms here.
+  const server = createServer({ connectionsCheckingInterval: Math.min(500, runtime.headersTimeoutMs) });
+  const drain = new HttpDrain(server, {
+    quietMs: mode === 'worker' ? WORKER_HANDOFF_QUIET_MS : 0,
+    healthPath: options.healthPath ?? DEFAULT_HEALTH_PATH,
+  });
+  server.on('request', drain.handle(listener));
+  server.keepAliveTimeout = runtime.keepAliveTimeoutMs;
+  server.headersTimeout = runtime.headersTimeoutMs;
+  server.requestTimeout = runtime.requestTimeoutMs;
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      const why = err.code === 'EADDRINUSE' ? 'is already in use' : err.code === 'EACCES' ? 'needs privileges' : `cannot be bound (${err.code ?? err.message})`;
+      reject(new LifecycleError(`PORT ${runtime.port} ${why}; stop the other process or set PORT to a free port`, EXIT.LISTEN_FAILED, 'PORT'));
+    };
+    server.once('error', onError);
+    server.listen(runtime.port, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  if (abort?.aborted) {
+    server.close();
+    throw new Error('aborted before serving');
+  }
+  abort?.addEventListener('abort', () => server.close(), { once: true });
+
+  const port = (server.address() as AddressInfo).port;
+  return {
+    mode,
+    port,
+    stats: () => ({ openConnections: drain.openConnections, requestsServed: drain.requestsServed }),
+    beginDrain: () => drain.begin(),
+    drain: async (drainOptions) => {
+      await drain.drain(drainOptions);
+      info('drained', { mode, ...drain.figures() });
+    },
+    shortenDeadline: (_signal, ms) => drain.shortenDeadline(ms),
+    toJSON: () => ({ mode, port, pid: process.pid }),
+  };
+}
