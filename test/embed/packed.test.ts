@@ -1,0 +1,97 @@
+/**
+ * The embedding API as an integrator gets it: `npm pack`, the tarball installed into a new project,
+ * and examples/embed run from there (public exports only), in single-process and cluster mode.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { request, sleep } from '../helpers/http.js';
+import { childPids, isRunning } from '../helpers/proc.js';
+import { REPO, trackServices, workersOnline, type RunningService } from '../helpers/service.js';
+
+const EXAMPLE = join(REPO, 'examples/embed/index.mjs');
+const packageJson = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { name: string; exports: Record<string, unknown> };
+let project: string;
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), 'embed-project-'));
+  // dist/ is already built by `npm test`; the tarball holds what `files` publishes.
+  const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', project], { cwd: REPO, encoding: 'utf8' }).trim().split('\n').at(-1)!;
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'embed-try', private: true, type: 'module', dependencies: { [packageJson.name]: `file:./${tarball}` } }));
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: project, stdio: 'inherit' });
+  copyFileSync(EXAMPLE, join(project, 'index.mjs'));
+}, 120_000);
+
+const services = trackServices();
+afterEach(() => services.cleanup());
+afterAll(() => services.cleanup());
+
+function start(env: Record<string, string>): RunningService {
+  return services.start(project, { command: [process.execPath, 'index.mjs'], cwd: project, env: { PORT: '0', ...env } });
+}
+
+test('the example imports nothing but packages by name, and of ours only exported subpaths', () => {
+  const specifiers = [...readFileSync(EXAMPLE, 'utf8').matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]!);
+  expect(specifiers.length).toBeGreaterThan(0);
+  for (const specifier of specifiers) {
+    expect(specifier, 'no relative or absolute paths').not.toMatch(/^[./]/);
+    if (specifier.startsWith(packageJson.name)) expect(Object.keys(packageJson.exports)).toContain(`.${specifier.slice(packageJson.name.length)}`);
+  }
+  expect(specifiers).toContain('service-lifecycle/embed');
+});
+
+/** SIGTERM with a request in flight: readiness 503 meanwhile, the response completes with Connection: close, exit 15 after it. */
+async function drainWithRequestInFlight(svc: RunningService, port: number) {
+  const slow = request(port, '/slow?ms=1000');
+  await sleep(200);
+  svc.kill('SIGTERM');
+  await svc.waitForLine((l) => l.type === 'draining' && l.pid === svc.child.pid);
+  await sleep(50);
+  const health = await request(port, '/healthcheck');
+  expect(health.status).toBe(503);
+  expect(JSON.parse(health.body)).toEqual({ status: 'draining' });
+  const reply = await slow;
+  expect(reply.status).toBe(200);
+  expect(JSON.parse(reply.body)).toMatchObject({ waitedMs: 1000 });
+  expect(reply.headers.connection).toBe('close');
+  const exit = await svc.exited;
+  expect(exit.code).toBe(15);
+  expect(exit.at).toBeGreaterThanOrEqual(reply.at);
+}
+
+describe('examples/embed from the packed tarball', () => {
+  test('WORKERS=1: one process serves; SIGTERM drains the request in flight and exits 15', async () => {
+    const svc = start({ WORKERS: '1', SHUTDOWN_DELAY_MS: '300' });
+    const { port, line } = await svc.up();
+    expect(line).toMatchObject({ mode: 'single', workers: 1 });
+    const hello = await request(port, '/hello');
+    expect(hello.status).toBe(200);
+    expect(JSON.parse(hello.body)).toEqual({ hello: 'world', pid: svc.child.pid });
+    expect(hello.headers['x-response-time'], 'the example\'s own middleware ran').toMatch(/ ms$/);
+    expect(childPids(svc.child.pid!), 'no fork in single-process mode').toEqual([]);
+    await drainWithRequestInFlight(svc, port);
+  });
+
+  test('WORKERS=2: forked workers serve, a killed worker is respawned, SIGTERM drains them all and exits 15', async () => {
+    const svc = start({ WORKERS: '2', SHUTDOWN_DELAY_MS: '300', LIFECYCLE_RESPAWN_BASE_MS: '50' });
+    const { port, line } = await svc.up();
+    expect(line).toMatchObject({ mode: 'cluster', workers: 2 });
+    const online = await workersOnline(svc, 2);
+    const workers = online.map((l) => l.workerPid as number);
+    expect(childPids(svc.child.pid!).sort()).toEqual([...workers].sort());
+    const served = new Set<number>();
+    for (let i = 0; i < 20 && served.size < 2; i++) served.add(JSON.parse((await request(port, '/hello')).body).pid);
+    expect([...served].every((pid) => workers.includes(pid))).toBe(true);
+
+    process.kill(workers[0]!, 'SIGKILL');
+    await svc.waitForLine((l) => l.type === 'worker-respawn' && l.workerPid === workers[0]);
+    const [, , replacement] = await workersOnline(svc, 3);
+    expect(isRunning(replacement!.workerPid as number)).toBe(true);
+    expect((await request(port, '/hello')).status).toBe(200);
+
+    await drainWithRequestInFlight(svc, port);
+    for (const pid of [workers[1]!, replacement!.workerPid as number]) await expect.poll(() => isRunning(pid)).toBe(false);
+  });
+});
