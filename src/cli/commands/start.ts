@@ -25,8 +25,7 @@ export async function run(argv: string[]) {
       usageFail((err as Error).message);
     }
   }
-  const [{ startLifecycle, signalEvent }, { optionsFromEnv }] = await Promise.all([import('../../embed.js'), import('../../core/run.js')]);
-  const options = await optionsFromEnv(process.env, 'main').catch((err: Error) => usageFail(err.message));
-  const actor = startLifecycle({ root, flags: { port: values.port }, ...options });
+  const [{ startService }, { signalEvent }] = await Promise.all([import('../../service/start-service.js'), import('../../core/signals.js')]);
+  const actor = await startService({ root, role: 'main', flags: { port: values.port } }).catch((err: Error) => usageFail(err.message));
   releaseEarlySignals((signal) => actor.send(signalEvent(signal)));
 }
