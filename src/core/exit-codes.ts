@@ -6,6 +6,8 @@
 export const EXIT = {
   /** `diagram`, `manifest`, `--help`: the command finished. */
   OK: 0,
+  /** SIGHUP (the terminal or session went away) drain finished, or its deadline hit. */
+  SIGHUP: 1,
   /** SIGINT drain finished (or its 1 s deadline hit). */
   SIGINT: 2,
   /** SIGTERM drain finished (or its deadline hit). */

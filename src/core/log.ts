@@ -4,9 +4,40 @@
  */
 export type Level = 'info' | 'warn' | 'error';
 
+type Stream = NodeJS.WriteStream;
+const watched = new WeakSet<Stream>();
+const broken = new WeakSet<Stream>();
+
+/**
+ * Logging never stops the service. When the reader of stdout or stderr goes away (a pipe closed
+ * under us: EPIPE; a closed terminal: EIO; a closed descriptor: EBADF) the write fails, and Node
+ * reports it as an 'error' event that would crash the process. That stream is dropped instead; one
+ * `log-stream-closed` warning goes to the other one, and the process serves, drains and exits as usual.
+ */
+function drop(stream: Stream, err: unknown) {
+  if (broken.has(stream)) return;
+  broken.add(stream);
+  const name = stream === process.stdout ? 'stdout' : 'stderr';
+  const other = stream === process.stdout ? process.stderr : process.stdout;
+  const code = (err as NodeJS.ErrnoException)?.code ?? String(err);
+  write(other, JSON.stringify({ level: 'warn', type: 'log-stream-closed', stream: name, error: code, note: 'its lines are dropped; still serving', pid: process.pid, t: Date.now() }) + '\n');
+}
+
+function write(stream: Stream, line: string) {
+  if (broken.has(stream)) return;
+  if (!watched.has(stream)) {
+    watched.add(stream);
+    stream.on('error', (err) => drop(stream, err));
+  }
+  try {
+    stream.write(line);
+  } catch (err) {
+    drop(stream, err);
+  }
+}
+
 export function log(level: Level, type: string, fields: Record<string, unknown> = {}) {
-  const line = JSON.stringify({ level, type, ...fields, pid: process.pid, t: Date.now() }) + '\n';
-  (level === 'info' ? process.stdout : process.stderr).write(line);
+  write(level === 'info' ? process.stdout : process.stderr, JSON.stringify({ level, type, ...fields, pid: process.pid, t: Date.now() }) + '\n');
 }
 
 export const info = (type: string, fields?: Record<string, unknown>) => log('info', type, fields);

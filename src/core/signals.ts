@@ -3,12 +3,15 @@ import { EXIT } from './exit-codes.js';
 
 /**
  * The signals the lifecycle answers, as data; no other file names one. Before serving, a signal
- * stops the process at once; while serving, it starts the drain and decides the exit code. A signal
- * with a deadline of its own hurries a drain that is already running (Ctrl-C after a SIGTERM).
+ * stops the process at once; while serving, it starts the drain and decides the exit code (the
+ * signal's number, as the SDK's primary exits). A signal with a deadline of its own hurries a drain
+ * that is already running (Ctrl-C after a SIGTERM). SIGHUP (a closed terminal, a dropped ssh session)
+ * means whoever started the process is gone: drain as SIGTERM does, rather than die mid-request.
  */
 export const SIGNALS = {
   SIGTERM: { exitCode: EXIT.SIGTERM },
   SIGINT: { exitCode: EXIT.SIGINT, deadlineMs: 1_000 },
+  SIGHUP: { exitCode: EXIT.SIGHUP },
 } as const satisfies Record<string, { exitCode: number; deadlineMs?: number }>;
 
 export type DrainSignal = keyof typeof SIGNALS;

@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { lifecycleMachine } from '../../machines/lifecycle.js';
 import type { Role } from '../../src/core/types.js';
 import { EXIT } from '../../src/core/exit-codes.js';
+import { DRAIN_SIGNALS } from '../../src/core/signals.js';
 import { declaredTransitions, pathOf, stateNodes } from '../../src/diagram/transitions.js';
 import { controllableLifecycle } from './controllable.js';
 import { describePath, dotted, expectedExitCode, modelConfig, pathsToExit, stepsOf, type ModelEvent, type ModelPath } from './model.js';
@@ -110,22 +111,41 @@ for (const role of ['main', 'worker'] as const) {
 }
 
 /** What each signal or crash does in each state: the rows are the spec, checked one by one. */
-const SIGNAL_TABLE: Record<string, Record<'SIGTERM' | 'SIGINT' | 'CRASH', string>> = {
-  boot: { SIGTERM: 'exited 15', SIGINT: 'exited 2', CRASH: 'exited 70' },
-  resolveWorkers: { SIGTERM: 'exited 15', SIGINT: 'exited 2', CRASH: 'exited 70' },
-  'servingInline.starting': { SIGTERM: 'exited 15', SIGINT: 'exited 2', CRASH: 'exited 70' },
-  'servingInline.serving': { SIGTERM: 'draining', SIGINT: 'draining', CRASH: 'exited 70' },
-  'forkingCluster.starting': { SIGTERM: 'exited 15', SIGINT: 'exited 2', CRASH: 'exited 70' },
-  'forkingCluster.serving': { SIGTERM: 'draining', SIGINT: 'draining', CRASH: 'exited 70' },
-  draining: { SIGTERM: 'draining', SIGINT: 'draining', CRASH: 'exited 70' },
-  exited: { SIGTERM: 'exited', SIGINT: 'exited', CRASH: 'exited' },
+const SIGNAL_TABLE: Record<string, Record<'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'CRASH', string>> = {
+  boot: { SIGTERM: 'exited 15', SIGINT: 'exited 2', SIGHUP: 'exited 1', CRASH: 'exited 70' },
+  resolveWorkers: { SIGTERM: 'exited 15', SIGINT: 'exited 2', SIGHUP: 'exited 1', CRASH: 'exited 70' },
+  'servingInline.starting': { SIGTERM: 'exited 15', SIGINT: 'exited 2', SIGHUP: 'exited 1', CRASH: 'exited 70' },
+  'servingInline.serving': { SIGTERM: 'draining', SIGINT: 'draining', SIGHUP: 'draining', CRASH: 'exited 70' },
+  'forkingCluster.starting': { SIGTERM: 'exited 15', SIGINT: 'exited 2', SIGHUP: 'exited 1', CRASH: 'exited 70' },
+  'forkingCluster.serving': { SIGTERM: 'draining', SIGINT: 'draining', SIGHUP: 'draining', CRASH: 'exited 70' },
+  draining: { SIGTERM: 'draining', SIGINT: 'draining', SIGHUP: 'draining', CRASH: 'exited 70' },
+  exited: { SIGTERM: 'exited', SIGINT: 'exited', SIGHUP: 'exited', CRASH: 'exited' },
 };
+/** The exit code of a drain each signal started, stated apart from the machine's SIGNALS table. */
+const DRAIN_EXIT = { SIGTERM: 15, SIGINT: 2, SIGHUP: 1 } as const;
 
-describe('every state × {SIGTERM, SIGINT, crash}', () => {
-  test('the table has a row for every leaf state of the machine', () => {
+describe('every state × {every signal, crash}', () => {
+  test('the table has a row for every leaf state of the machine and a column for every signal it answers', () => {
     const leaves = stateNodes(lifecycleMachine).filter((n) => Object.keys(n.states).length === 0).map(pathOf);
     expect(Object.keys(SIGNAL_TABLE).sort()).toEqual(leaves.sort());
+    expect(Object.keys(SIGNAL_TABLE.boot!).sort()).toEqual([...DRAIN_SIGNALS, 'CRASH'].sort());
+    expect(Object.keys(DRAIN_EXIT).sort()).toEqual([...DRAIN_SIGNALS].sort());
   });
+
+  test.each(DRAIN_SIGNALS.flatMap((signal) => (['single', 'cluster'] as const).map((mode) => [signal, mode] as const)))(
+    'a drain that %s started (%s) exits with its code',
+    async (signal, mode) => {
+      const path = pathsToExit('main').find((p) => stepsOf(p).some((s) => s.after === (mode === 'single' ? 'servingInline.serving' : 'forkingCluster.serving')))!;
+      const steps = stepsOf(path);
+      const model = controllableLifecycle({ root: '/model', env: {}, role: 'main' });
+      model.actor.start();
+      for (const step of steps.slice(0, steps.findIndex((s) => s.after.endsWith('.serving')) + 1)) await model.send(step.event);
+      await model.send({ type: `signal.${signal}` });
+      expect(model.actor.getSnapshot().context.drainSignal).toBe(signal);
+      await model.send({ type: 'xstate.done.actor.runDrain' });
+      expect(model.actor.getSnapshot().context.exitCode).toBe(DRAIN_EXIT[signal]);
+    },
+  );
 
   const cases = Object.entries(SIGNAL_TABLE).flatMap(([state, row]) =>
     Object.entries(row).map(([signal, outcome]) => [state, signal as keyof typeof row, outcome] as const),
@@ -153,6 +173,7 @@ describe('every state × {SIGTERM, SIGINT, crash}', () => {
     expect(dotted(after.value)).toBe(target);
     if (code) expect(after.context.exitCode).toBe(Number(code));
     if (target === 'draining') expect(after.context.drainSignal).toBe(state === 'draining' ? steps.find((s) => s.after === 'draining')!.event.type.replace('signal.', '') : signal);
+    // Only a signal with a deadline of its own hurries a drain.
     if (state === 'draining') expect(model.callsOf('shortenDrain').length - shortened).toBe(signal === 'SIGINT' ? 1 : 0);
     for (const key of model.taken) taken.add(key);
   });
