@@ -1,22 +1,24 @@
 #!/usr/bin/env node
 import { EXIT } from '../core/exit-codes.js';
-import { usageFail } from './usage.js';
+import { parseCommand } from './args.js';
+import { COMMANDS } from './commands.js';
 import { holdEarlySignals } from './early-signals.js';
+import { didYouMean, usageFail } from './usage.js';
 
-/** Each command lives in its own module, loaded only when it runs. */
-const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): void | Promise<void> }>> = {
-  start: () => import('./commands/start.js'),
-  manifest: () => import('./commands/manifest.js'),
-  inspect: () => import('./commands/inspect.js'),
-  diagram: () => import('./commands/diagram.js'),
-  help: () => import('./commands/help.js'),
-};
-
-const [command = 'help', ...argv] = process.argv.slice(2);
-const name = command === '--help' || command === '-h' ? 'help' : command;
-if (name === 'start') holdEarlySignals();
-const load = COMMANDS[name];
-if (!load) usageFail(`unknown command "${command}"; expected one of ${Object.keys(COMMANDS).join(', ')}`);
-load()
-  .then((mod) => mod.run(argv))
-  .catch((err: unknown) => usageFail((err as Error).message, EXIT.CRASH));
+const [first = 'help', ...rest] = process.argv.slice(2);
+if (first === '--version' || first === '-v') {
+  const { version } = (await import('./version.js')).packageInfo();
+  process.stdout.write(`${version}\n`);
+  process.exit(EXIT.OK);
+}
+const command = first === '--help' || first === '-h' ? 'help' : first;
+if (command === 'start') holdEarlySignals();
+const spec = COMMANDS[command];
+if (!spec) {
+  const near = didYouMean(command, Object.keys(COMMANDS));
+  usageFail(`unknown command "${command}"${near ? `; did you mean "${near}"?` : `; expected one of ${Object.keys(COMMANDS).join(', ')}`}`);
+}
+const parsed = parseCommand(command, rest);
+spec.load()
+  .then((mod) => mod.run(parsed))
+  .catch((err: unknown) => usageFail(`${command}: ${(err as Error).message}`, 'this is a bug of service-lifecycle; please report it with the line above', EXIT.CRASH));

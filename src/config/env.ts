@@ -1,4 +1,5 @@
 import { usageError } from '../core/errors.js';
+import { MAX_WORKERS } from './workers.js';
 
 export const DEFAULT_PORT = 5050;
 export const DEFAULT_INSPECT_PORT = 5858;
@@ -18,14 +19,19 @@ export interface RuntimeEnv {
   /** A request whose body has not arrived by then is answered 408. */
   requestTimeoutMs: number;
   upUrl?: string;
+  /** WORKERS: the worker count, before service.json (never in linked mode). */
+  workers?: number;
+  /** LIFECYCLE_ACCESS_LOG=1: one `access` line per request. */
+  accessLog: boolean;
 }
 
-export function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, hint: string): number {
+/** An integer setting from the environment; `shownAs` is what the user typed it as (`--port` for the flag). */
+export function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, hint: string, shownAs = name): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw usageError(name, `${name} is ${JSON.stringify(raw)}; expected ${hint}`);
+    throw usageError(name, `${shownAs} is ${JSON.stringify(raw)}; expected ${hint}`);
   }
   return value;
 }
@@ -34,8 +40,10 @@ export function readRuntimeEnv(env: NodeJS.ProcessEnv, flags: { port?: string } 
   if (flags.port !== undefined && flags.port.trim() === '') {
     throw usageError('PORT', '--port is empty; expected a port number from 0 to 65535');
   }
-  const portSource = flags.port !== undefined ? { PORT: flags.port } : env;
-  const port = intVar(portSource, 'PORT', DEFAULT_PORT, 0, 65535, 'a port number from 0 to 65535 (set PORT or --port)');
+  const port =
+    flags.port !== undefined
+      ? intVar({ PORT: flags.port }, 'PORT', DEFAULT_PORT, 0, 65535, 'a port number from 0 to 65535', '--port')
+      : intVar(env, 'PORT', DEFAULT_PORT, 0, 65535, 'a port number from 0 to 65535 (set PORT or --port)');
   const linked = Boolean(env.VTEX_APP_LINK) || Boolean(env.SERVICE_LINKED);
   const inspectPort = intVar(env, 'INSPECT_PORT', DEFAULT_INSPECT_PORT, 1, 65535, 'a port number from 1 to 65535');
   const shutdownDelayMs = intVar(env, 'SHUTDOWN_DELAY_MS', 0, 0, 600_000, 'milliseconds from 0 to 600000');
@@ -53,5 +61,15 @@ export function readRuntimeEnv(env: NodeJS.ProcessEnv, flags: { port?: string } 
       throw usageError('LIFECYCLE_UP_URL', `LIFECYCLE_UP_URL is ${JSON.stringify(env.LIFECYCLE_UP_URL)}; expected an http(s) URL such as http://127.0.0.1:8080/up`);
     }
   }
-  return { port, linked, inspectPort, shutdownDelayMs, keepAliveTimeoutMs, headersTimeoutMs, requestTimeoutMs, upUrl };
+  const workers = env.WORKERS ? intVar(env, 'WORKERS', 1, 1, MAX_WORKERS, `a worker count from 1 to ${MAX_WORKERS} (unset it to use service.json)`) : undefined;
+  const accessLog = flag(env, 'LIFECYCLE_ACCESS_LOG');
+  return { port, linked, inspectPort, shutdownDelayMs, keepAliveTimeoutMs, headersTimeoutMs, requestTimeoutMs, upUrl, workers, accessLog };
+}
+
+/** A 0/1 switch; anything else is a usage error naming the variable. */
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw usageError(name, `${name} is ${JSON.stringify(raw)}; expected 1 (on) or 0 (off)`);
 }

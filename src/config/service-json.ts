@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { didYouMean } from '../core/did-you-mean.js';
 import { configError, LifecycleErrors, type LifecycleError } from '../core/errors.js';
+import { warn } from '../core/log.js';
 
 /** A generous upper bound: a request timeout of more than an hour is a typo, not a plan. */
 export const MAX_TIMEOUT_SECONDS = 3600;
@@ -131,6 +133,18 @@ function jsonErrorLocation(text: string): string {
   return pos >= text.length ? `unexpected end of file at line ${line} column ${column}` : `unexpected ${JSON.stringify(text[pos])} at line ${line} column ${column}`;
 }
 
+/** The keys service.json's rules know; others pass through (other tools read them). */
+const KNOWN_KEYS = ['stack', 'memory', 'ttl', 'timeout', 'workers', 'minReplicas', 'maxReplicas', 'deterministicVary', 'routes', 'events'];
+
+/** An unknown key one typo away from a known one (`"route"`) is ignored like any other, but said. */
+function warnNearMisses(raw: Record<string, unknown>, file: string) {
+  for (const key of Object.keys(raw)) {
+    if (KNOWN_KEYS.includes(key)) continue;
+    const near = didYouMean(key, KNOWN_KEYS);
+    if (near && !(near in raw)) warn('config', { field: key, message: `${file}: unknown key "${key}" is ignored; did you mean "${near}"?` });
+  }
+}
+
 export function parseServiceJson(text: string, file = 'service.json'): ServiceJson {
   if (text.trim() === '') {
     throw configError('service.json', `${file}: the file is empty; write a JSON object such as {"workers": 1, "routes": {}}`);
@@ -149,6 +163,7 @@ export function validateServiceJson(raw: unknown, file = 'service.json'): Servic
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw configError('service.json', `${file}: expected a JSON object at the top level, got ${show(raw)}`);
   }
+  warnNearMisses(raw as Record<string, unknown>, file);
   const issues = serviceJsonRule(raw, []);
   if (issues.length === 0) return raw as ServiceJson;
   const problems: LifecycleError[] = issues.map((issue) => {
@@ -168,6 +183,9 @@ export async function loadServiceJson(root: string, name = 'service.json'): Prom
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    const rootIs = await stat(root).then((s) => (s.isDirectory() ? 'folder' : 'file'), () => 'missing');
+    if (rootIs === 'missing') throw configError('service.json', `${root}: no such folder; pass the service root, the folder that holds service.json`);
+    if (rootIs === 'file') throw configError('service.json', `${root} is a file, not a folder; pass the folder that holds service.json (e.g. ${dirname(root)})`);
     if (code === 'ENOENT') {
       throw configError('service.json', `${file}: not found; create it (e.g. {"workers": 1, "routes": {}}) or pass the service root`);
     }

@@ -3,7 +3,7 @@
  * context and event; none reads the machine's context itself.
  */
 import { info, describeError, error as logError } from './log.js';
-import { LifecycleErrors } from './errors.js';
+import { LifecycleError, LifecycleErrors } from './errors.js';
 import { exitAfterTransition } from './exit.js';
 import type { DrainSignal } from './signals.js';
 import type { LoadedConfig, Role, Runner, WorkerDecision } from './types.js';
@@ -32,7 +32,10 @@ export function logFailure(_: unknown, params: { error: unknown }) {
   const problems = params.error instanceof LifecycleErrors ? params.error.problems : [params.error];
   for (const problem of problems) {
     const field = (problem as { field?: string }).field;
-    logError('boot-failed', { message: problem instanceof Error ? problem.message : String(problem), ...(field ? { field } : {}) });
+    // The service's own error behind ours (a throw in its setup or at import): where it came from.
+    const cause = problem instanceof LifecycleError ? problem.cause : problem instanceof Error ? problem : undefined;
+    const stack = cause instanceof Error ? cause.stack : undefined;
+    logError('boot-failed', { message: problem instanceof Error ? problem.message : String(problem), ...(field ? { field } : {}), ...(stack ? { stack } : {}) });
   }
 }
 

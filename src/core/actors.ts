@@ -26,12 +26,13 @@ export const processEvents = fromCallback(({ sendBack }) => {
 
 export const resolveWorkers = fromPromise<WorkerDecision, ResolveWorkersInput>(async ({ input }) => {
   if (input.role === 'worker') return { workers: 1, mode: 'worker' };
-  const { workers, warning } = resolveWorkerCount(input.config.serviceJson.workers, {
+  const { workers, from, warning } = resolveWorkerCount(input.config.serviceJson.workers, {
     linked: input.config.runtime.linked,
     cpus: cpus().length,
+    override: input.config.runtime.workers,
   });
   if (warning) warn('config', { field: 'workers', message: warning });
-  return { workers, mode: workers === 1 ? 'single' : 'cluster' };
+  return { workers, mode: workers === 1 ? 'single' : 'cluster', from };
 });
 
 export const runDrain = fromPromise<void, RunDrainInput>(({ input }) =>

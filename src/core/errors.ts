@@ -1,19 +1,23 @@
 import { EXIT, type ExitCode } from './exit-codes.js';
 
-/** An error whose message is the one line the operator reads, and whose exit code is documented. */
+/**
+ * An error whose message is the one line the operator reads, and whose exit code is documented.
+ * `cause`: the service's own error behind it (its stack goes into the log line).
+ */
 export class LifecycleError extends Error {
   constructor(
     message: string,
     readonly exitCode: ExitCode,
     readonly field?: string,
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'LifecycleError';
   }
 }
 
-export const configError = (field: string, message: string) =>
-  new LifecycleError(message, EXIT.BOOT_FAILED, field);
+export const configError = (field: string, message: string, cause?: unknown) =>
+  new LifecycleError(message, EXIT.BOOT_FAILED, field, cause);
 
 export const usageError = (field: string, message: string) =>
   new LifecycleError(message, EXIT.USAGE, field);

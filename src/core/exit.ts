@@ -3,8 +3,11 @@
  * statechart first finishes its transition into `exited` (the transition log and the inspector
  * see it), and hooks such as the inspector's flush get a bounded moment to run.
  */
-import { info } from './log.js';
-import { DRAIN_SIGNALS } from './signals.js';
+import { log } from './log.js';
+import { DRAIN_SIGNALS, SIGNALS } from './signals.js';
+
+/** A run that ended as asked (0, or drained after a signal) exits at `info`; any failure at `error`. */
+const ASKED: ReadonlySet<number> = new Set([0, ...Object.values(SIGNALS).map((s) => s.exitCode)]);
 
 type ExitHook = () => Promise<void>;
 const hooks = new Set<ExitHook>();
@@ -20,7 +23,7 @@ export function beforeExit(hook: ExitHook): () => void {
 
 export function exitAfterTransition(code: number, reason?: string) {
   queueMicrotask(() => {
-    info('exit', { code, ...(reason ? { reason } : {}) });
+    log(ASKED.has(code) ? 'info' : 'error', 'exit', { code, ...(reason ? { reason } : {}) });
     if (hooks.size === 0) process.exit(code);
     // The statechart no longer listens; a signal now must not kill the process mid-flush.
     for (const signal of DRAIN_SIGNALS) process.on(signal, () => {});

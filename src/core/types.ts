@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RuntimeEnv } from '../config/env.js';
 import type { ServiceJson } from '../config/service-json.js';
+import type { WorkersFrom } from '../config/workers.js';
 import type { DrainSignal } from './signals.js';
 
 /** `main` is the process the user started; `worker` was forked by a cluster primary. */
@@ -25,6 +26,8 @@ export interface LoadedConfig {
 export interface WorkerDecision {
   workers: number;
   mode: Mode;
+  /** Which setting decided the count (`WORKERS`, `service.json`, `CPU count`, `linked mode`); absent in a worker. */
+  from?: WorkersFrom;
 }
 
 export interface DrainOptions {

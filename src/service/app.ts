@@ -2,7 +2,7 @@ import type Koa from 'koa';
 import { Application } from '../deps/koa.js';
 import type { ServiceJson } from '../config/service-json.js';
 import type { AppChannel } from '../core/types.js';
-import { configError } from '../core/errors.js';
+import { configError, LifecycleErrors } from '../core/errors.js';
 import { describeError, error as logError } from '../core/log.js';
 import { BUILTIN_PATHS } from './builtin-paths.js';
 import type { ServiceDefinition } from './define-service.js';
@@ -19,19 +19,36 @@ declare module 'koa' {
   }
 }
 
-/** Checks that service.json and the entry module declare the same route ids. */
+/**
+ * Checks that service.json and the entry module declare the same route ids. Every id on either side
+ * without its partner is one problem line; each names the unmatched ids of the other side too, since
+ * two such lists usually mean one name spelt two ways.
+ */
 export function matchRoutes(serviceJson: ServiceJson, definition: ServiceDefinition, file: string) {
   const declared = serviceJson.routes ?? {};
-  for (const id of Object.keys(definition.routes)) {
-    if (!(id in declared)) {
-      throw configError(`routes.${id}`, `${file}: route "${id}" is not declared in service.json; add "routes": { "${id}": { "path": "/…" } } there`);
-    }
-  }
-  for (const id of Object.keys(declared)) {
-    if (!(id in definition.routes)) {
-      throw configError(`routes.${id}`, `service.json: route "${id}" has no handler; export routes.${id} from ${file} or remove it from service.json`);
-    }
-  }
+  const undeclared = Object.keys(definition.routes).filter((id) => !(id in declared));
+  const unhandled = Object.keys(declared).filter((id) => !(id in definition.routes));
+  const list = (ids: string[]) => ids.map((id) => `"${id}"`).join(', ');
+  const problems = [
+    ...undeclared.map((id) =>
+      configError(
+        `routes.${id}`,
+        unhandled.length > 0
+          ? `${file}: route "${id}" is not declared in service.json, which declares ${list(unhandled)} with no handler; rename one side so the ids match`
+          : `${file}: route "${id}" is not declared in service.json${serviceJson.routes ? '' : ' (it has no "routes")'}; add "routes": { "${id}": { "path": "/…" } } there`,
+      ),
+    ),
+    ...unhandled.map((id) =>
+      configError(
+        `routes.${id}`,
+        undeclared.length > 0
+          ? `service.json: route "${id}" has no handler in ${file}, which exports ${list(undeclared)} instead; rename one side so the ids match`
+          : `service.json: route "${id}" has no handler; export routes.${id} from ${file} or remove it from service.json`,
+      ),
+    ),
+  ];
+  if (problems.length === 1) throw problems[0]!;
+  if (problems.length > 1) throw new LifecycleErrors(problems);
 }
 
 export async function buildApp(serviceJson: ServiceJson, definition: ServiceDefinition, file: string, hooks: AppHooks) {
@@ -65,7 +82,11 @@ export async function buildApp(serviceJson: ServiceJson, definition: ServiceDefi
     return next();
   });
 
-  await definition.setup?.(app);
+  try {
+    await definition.setup?.(app);
+  } catch (err) {
+    throw configError('setup', `${file}: setup() failed: ${describeError(err).error}; its stack says where (the service cannot start without it)`, err);
+  }
 
   const specs: RouteSpec[] = Object.entries(serviceJson.routes ?? {}).map(([id, route]) => {
     const handler = definition.routes[id]!;

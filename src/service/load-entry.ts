@@ -1,5 +1,5 @@
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { configError } from '../core/errors.js';
 import { describeError } from '../core/log.js';
@@ -29,6 +29,23 @@ async function importEntry(file: string): Promise<unknown> {
   return import(pathToFileURL(file).href);
 }
 
+/**
+ * `import`/`export` in a `.js` file of a CommonJS package (npm 11's `npm init -y` writes
+ * `"type": "commonjs"`): say which package.json decides it and the two ways out.
+ */
+async function moduleSyntaxFix(file: string, reason: string): Promise<string> {
+  if (!file.endsWith('.js') || !/Cannot use import statement outside a module|Unexpected token 'export'/.test(reason)) return '';
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    const text = await readFile(manifest, 'utf8').catch(() => undefined);
+    if (text !== undefined) {
+      const type = (JSON.parse(text) as { type?: unknown }).type;
+      return `; ${manifest} makes .js files CommonJS (${type === undefined ? 'it has no "type"' : `"type": ${JSON.stringify(type)}`}): set "type": "module" there, or rename the entry to index.mjs`;
+    }
+    if (dirname(dir) === dir) return '; .js files are CommonJS here (no package.json says otherwise): add a package.json with "type": "module", or rename the entry to index.mjs';
+  }
+}
+
 function isMiddleware(value: unknown) {
   return typeof value === 'function' || (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'function'));
 }
@@ -41,7 +58,8 @@ export async function loadEntry(root: string): Promise<{ file: string; definitio
     mod = await importEntry(file);
   } catch (err) {
     // Transform errors (tsx/esbuild) span several lines; the log keeps one line per problem.
-    throw configError('entry', `${file}: failed to load: ${describeError(err).error.replace(/\s*\n\s*/g, ' ')}`);
+    const reason = describeError(err).error.replace(/\s*\n\s*/g, ' ');
+    throw configError('entry', `${file}: failed to load: ${reason}${await moduleSyntaxFix(file, reason)}`, err);
   }
   // ESM default export; CommonJS module.exports arrives as default too (tsx may nest it once more).
   let definition = (mod as { default?: unknown }).default;

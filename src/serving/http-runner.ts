@@ -10,7 +10,7 @@ import { DEFAULT_HEALTH_PATH } from './readiness.js';
 
 export interface ServeOptions {
   /** The port and the server timeouts (`readRuntimeEnv()` reads them from the environment). */
-  runtime: Pick<RuntimeEnv, 'port' | 'keepAliveTimeoutMs' | 'headersTimeoutMs' | 'requestTimeoutMs'>;
+  runtime: Pick<RuntimeEnv, 'port' | 'keepAliveTimeoutMs' | 'headersTimeoutMs' | 'requestTimeoutMs'> & { accessLog?: boolean };
   /** `worker` in a cluster worker: its connections come from the primary (see WORKER_HANDOFF_QUIET_MS). Default `single`. */
   mode?: 'single' | 'worker';
   /** Answers 503 here once draining; `false` for none. Default `/healthcheck`. */
@@ -32,7 +32,8 @@ export async function serveHttp(listener: RequestListener, options: ServeOptions
     quietMs: mode === 'worker' ? WORKER_HANDOFF_QUIET_MS : 0,
     healthPath: options.healthPath ?? DEFAULT_HEALTH_PATH,
   });
-  server.on('request', drain.handle(listener));
+  const handler = drain.handle(listener);
+  server.on('request', runtime.accessLog ? (await import('./access-log.js')).withAccessLog(handler) : handler);
   server.keepAliveTimeout = runtime.keepAliveTimeoutMs;
   server.headersTimeout = runtime.headersTimeoutMs;
   server.requestTimeout = runtime.requestTimeoutMs;

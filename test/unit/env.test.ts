@@ -24,13 +24,15 @@ describe('readRuntimeEnv: defaults', () => {
       headersTimeoutMs: 60_000,
       requestTimeoutMs: 300_000,
       upUrl: undefined,
+      workers: undefined,
+      accessLog: false,
     });
     expect(DEFAULT_PORT).toBe(5050);
     expect(DEFAULT_INSPECT_PORT).toBe(5858);
   });
 
   test('an empty variable counts as unset', () => {
-    const env = { PORT: '', INSPECT_PORT: '', SHUTDOWN_DELAY_MS: '', KEEP_ALIVE_TIMEOUT_MS: '', LIFECYCLE_UP_URL: '' };
+    const env = { PORT: '', INSPECT_PORT: '', SHUTDOWN_DELAY_MS: '', KEEP_ALIVE_TIMEOUT_MS: '', LIFECYCLE_UP_URL: '', WORKERS: '', LIFECYCLE_ACCESS_LOG: '' };
     expect(readRuntimeEnv(env)).toEqual(readRuntimeEnv({}));
   });
 });
@@ -45,6 +47,8 @@ describe('readRuntimeEnv: values', () => {
       HEADERS_TIMEOUT_MS: '66000',
       REQUEST_TIMEOUT_MS: '120000',
       LIFECYCLE_UP_URL: 'http://127.0.0.1:9000/up',
+      WORKERS: '3',
+      LIFECYCLE_ACCESS_LOG: '1',
     };
     expect(readRuntimeEnv(env)).toEqual({
       port: 8080,
@@ -55,6 +59,8 @@ describe('readRuntimeEnv: values', () => {
       headersTimeoutMs: 66000,
       requestTimeoutMs: 120000,
       upUrl: 'http://127.0.0.1:9000/up',
+      workers: 3,
+      accessLog: true,
     });
   });
 
@@ -86,6 +92,10 @@ describe('readRuntimeEnv: a bad value is a usage error (exit 64) naming the vari
     [{ PORT: '1e3' }, 'PORT', /^PORT is "1e3"/],
     [{ INSPECT_PORT: '0' }, 'INSPECT_PORT', /^INSPECT_PORT is "0"; expected a port number from 1 to 65535$/],
     [{ INSPECT_PORT: 'x' }, 'INSPECT_PORT', /^INSPECT_PORT is "x"/],
+    [{ WORKERS: '0' }, 'WORKERS', /^WORKERS is "0"; expected a worker count from 1 to 4 \(unset it to use service\.json\)$/],
+    [{ WORKERS: '8' }, 'WORKERS', /^WORKERS is "8"; expected a worker count from 1 to 4/],
+    [{ WORKERS: 'max' }, 'WORKERS', /^WORKERS is "max"/],
+    [{ LIFECYCLE_ACCESS_LOG: 'yes' }, 'LIFECYCLE_ACCESS_LOG', /^LIFECYCLE_ACCESS_LOG is "yes"; expected 1 \(on\) or 0 \(off\)$/],
     [{ SHUTDOWN_DELAY_MS: '-5' }, 'SHUTDOWN_DELAY_MS', /^SHUTDOWN_DELAY_MS is "-5"; expected milliseconds from 0 to 600000$/],
     [{ SHUTDOWN_DELAY_MS: '1s' }, 'SHUTDOWN_DELAY_MS', /^SHUTDOWN_DELAY_MS is "1s"/],
     [{ SHUTDOWN_DELAY_MS: '600001' }, 'SHUTDOWN_DELAY_MS', /^SHUTDOWN_DELAY_MS is "600001"/],
@@ -105,7 +115,9 @@ describe('readRuntimeEnv: a bad value is a usage error (exit 64) naming the vari
   });
 
   test('a bad --port is reported the same way, and an empty --port is not silently the default', () => {
-    expect(usageProblem({}, { port: 'http' }).message).toMatch(/^PORT is "http"; expected a port number/);
+    // Named as the user typed it: the flag, not the variable it stands for.
+    expect(usageProblem({}, { port: 'http' }).message).toBe('--port is "http"; expected a port number from 0 to 65535');
+    expect(usageProblem({ PORT: '81' }, { port: '61x' }).message).toBe('--port is "61x"; expected a port number from 0 to 65535');
     const empty = usageProblem({ PORT: '81' }, { port: '' });
     expect(empty.exitCode).toBe(EXIT.USAGE);
     expect(empty.message).toMatch(/--port is empty; expected a port number/);

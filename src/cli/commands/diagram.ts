@@ -1,13 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { info } from '../../core/log.js';
-import { parseCommandArgs, usageFail } from '../usage.js';
+import type { ParsedCommand } from '../commands.js';
+import { usageFail } from '../usage.js';
 
 /** The documents that embed the diagram between their marker lines. */
 export const DIAGRAM_DOCUMENTS = ['README.md', 'specs/single-process-single-worker.md'];
 
-export async function run(argv: string[]) {
-  const { values, positionals } = parseCommandArgs('diagram', argv, { write: { type: 'boolean' } });
+export async function run({ values, positionals }: ParsedCommand) {
   const [{ lifecycleMachine }, { lifecycleDiagram, embedDiagram, DIAGRAM_START, DIAGRAM_END }] = await Promise.all([
     import('../../../machines/lifecycle.js'),
     import('../../diagram/mermaid.js'),

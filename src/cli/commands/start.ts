@@ -1,31 +1,24 @@
 import { resolve } from 'node:path';
 import { releaseEarlySignals } from '../early-signals.js';
-import { parseCommandArgs, usageFail } from '../usage.js';
+import type { ParsedCommand } from '../commands.js';
+import { usageFail } from '../usage.js';
 
 const INSPECT_FLAG = '--inspect-lifecycle';
 
-export async function run(argv: string[]) {
-  // A bare --inspect-lifecycle means the default URL; parseArgs wants a value, so give it an empty one.
-  const args = argv.map((arg) => (arg === INSPECT_FLAG ? `${INSPECT_FLAG}=` : arg));
-  const { values, positionals } = parseCommandArgs('start', args, {
-    port: { type: 'string' },
-    quiet: { type: 'boolean' },
-    'inspect-lifecycle': { type: 'string' },
-  });
-  if (positionals.length > 1) usageFail(`start takes one service root, got ${positionals.length}: ${positionals.join(' ')}`);
+export async function run({ values, positionals }: ParsedCommand) {
   const root = resolve(positionals[0] ?? '.');
   // Through the environment, so cluster workers (which inherit it) follow the same flags.
   if (values.quiet) process.env.LIFECYCLE_QUIET = '1';
-  const inspectFlag = values['inspect-lifecycle'];
+  const inspectFlag = values['inspect-lifecycle'] as string | undefined;
   if (inspectFlag !== undefined) {
     const { parseInspectorUrl } = await import('../../inspector/url.js');
     try {
       process.env.LIFECYCLE_INSPECT = parseInspectorUrl(inspectFlag, INSPECT_FLAG);
     } catch (err) {
-      usageFail((err as Error).message);
+      usageFail((err as Error).message, 'run: service-lifecycle start --help');
     }
   }
   const [{ startService }, { signalEvent }] = await Promise.all([import('../../service/start-service.js'), import('../../core/signals.js')]);
-  const actor = await startService({ root, role: 'main', flags: { port: values.port } }).catch((err: Error) => usageFail(err.message));
+  const actor = await startService({ root, role: 'main', flags: { port: values.port as string | undefined } }).catch((err: Error) => usageFail(err.message, 'run: service-lifecycle start --help'));
   releaseEarlySignals((signal) => actor.send(signalEvent(signal)));
 }
