@@ -2,25 +2,19 @@
  * The embedding API as an integrator gets it: `npm pack`, the tarball installed into a new project,
  * and examples/embed run from there (public exports only), in single-process and cluster mode.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { request, sleep } from '../helpers/http.js';
 import { childPids, isRunning } from '../helpers/proc.js';
+import { PACKAGE as packageJson, projectWithPackage } from '../helpers/packed.js';
 import { REPO, trackServices, workersOnline, type RunningService } from '../helpers/service.js';
 
 const EXAMPLE = join(REPO, 'examples/embed/index.mjs');
-const packageJson = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { name: string; exports: Record<string, unknown> };
 let project: string;
 
 beforeAll(() => {
-  project = mkdtempSync(join(tmpdir(), 'embed-project-'));
-  // dist/ is already built by `npm test`; the tarball holds what `files` publishes.
-  const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', project], { cwd: REPO, encoding: 'utf8' }).trim().split('\n').at(-1)!;
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'embed-try', private: true, type: 'module', dependencies: { [packageJson.name]: `file:./${tarball}` } }));
-  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: project, stdio: 'inherit' });
+  project = projectWithPackage();
   copyFileSync(EXAMPLE, join(project, 'index.mjs'));
 }, 120_000);
 

@@ -31,6 +31,10 @@ interface BadInput {
   field?: string;
   /** What the line must say: the field/value and the fix. */
   says: RegExp[];
+  /** The error line's `stack` must match this: where the service's own error came from. */
+  stack?: RegExp;
+  /** A warning line that must come before the failure (a typo the failure follows from). */
+  warns?: RegExp;
 }
 
 const routes = (extra: Record<string, unknown> = {}, workers = 1) => reliabilityServiceJson(workers, extra);
@@ -57,6 +61,11 @@ const CASES: BadInput[] = [
   { name: 'empty CommonJS entry', serviceJson: HELLO_ONLY, entry: '// nothing\n', code: 78, field: 'entry', says: [/default export has no "routes" object/, /export default \{ routes/] },
   { name: 'entry default export without routes', serviceJson: HELLO_ONLY, entry: 'export default { setup() {} };', code: 78, field: 'entry', says: [/no "routes" object/, /export default \{ routes/] },
   { name: 'non-function route', serviceJson: HELLO_ONLY, entry: ENTRY_WITH(`hello: 'not a function'`), code: 78, field: 'routes.hello', says: [/routes\.hello is string/, /expected a Koa middleware function/] },
+  { name: 'setup() throws', serviceJson: HELLO_ONLY, entry: `export default { routes: { hello: (ctx) => {} }, async setup() { throw new Error('db connect failed'); } };`, code: 78, field: 'setup', says: [/index\.js: setup\(\) failed: Error: db connect failed/, /its stack says where/], stack: /Error: db connect failed\n\s+at .*index\.js:1:/ },
+  { name: 'route ids unmatched on both sides', serviceJson: { workers: 1, routes: { greeting: { path: '/greeting' } } }, entry: ENTRY_WITH('greet: (ctx) => {}'), code: 78, field: 'routes.greet', says: [/route "greet" is not declared in service\.json, which declares "greeting" with no handler; rename one side so the ids match/] },
+  { name: 'a misspelled top-level key', serviceJson: { workers: 1, route: { hello: { path: '/hello' } } }, entry: ENTRY_WITH('hello: (ctx) => {}'), code: 78, field: 'routes.hello', says: [/route "hello" is not declared in service\.json \(it has no "routes"\)/], warns: /service\.json: unknown key "route" is ignored; did you mean "routes"\?$/ },
+  { name: 'the root is a file', cli: (root) => ['start', `${root}/service.json`], code: 78, field: 'service.json', says: [/service\.json is a file, not a folder; pass the folder that holds service\.json/] },
+  { name: 'the root does not exist', cli: (root) => ['start', `${root}/nowhere`], code: 78, field: 'service.json', says: [/nowhere: no such folder; pass the service root/] },
   { name: 'setup not a function', serviceJson: HELLO_ONLY, entry: 'export default { routes: { hello: (ctx) => {} }, setup: 42 };', code: 78, field: 'setup', says: [/"setup" is number/, /expected a function/] },
   { name: 'PORT not a number', env: { PORT: 'abc' }, code: 64, field: 'PORT', says: [/PORT is "abc"/, /expected a port number from 0 to 65535/] },
   { name: 'PORT out of range', env: { PORT: '70000' }, code: 64, field: 'PORT', says: [/PORT is "70000"/, /from 0 to 65535/] },
@@ -162,6 +171,15 @@ describe('bad input: one line naming the field and the fix, the documented exit 
       const line = errors.find((l: LogLine) => c.says.every((re) => re.test(String(l.message)))) ;
       expect(line, `no error line says ${c.says.join(' and ')}:\n${context}`).toBeDefined();
       if (c.field) expect(line!.field, context).toBe(c.field);
+      if (c.stack) expect(String(line!.stack), context).toMatch(c.stack);
+      if (c.warns) {
+        const warning = svc.lines.findIndex((l) => l.level === 'warn' && c.warns!.test(String(l.message)));
+        expect(warning, context).toBeGreaterThanOrEqual(0);
+        expect(warning, 'the warning comes first').toBeLessThan(svc.lines.indexOf(line!));
+      }
+      // A failed boot's last line says so at error level.
+      const exitLine = svc.lines.find((l) => l.type === 'exit');
+      if (exitLine) expect(exitLine.level, context).toBe('error');
       else expect(line!.fix, context).toMatch(/^run: service-lifecycle (\w+ --)?help$/);
       // One JSON line per problem: no stack trace or other raw text on either stream.
       expect(context.split('\n').filter((l) => l.trim() && !isJson(l)), context).toEqual([]);
