@@ -151,6 +151,9 @@ export function nodeLine(arg) {
       throw new NodeLineError(`node-line: could not download ${pkg}@${version}: ${error.message}`, 69);
     }
     source = 'registry';
+    // A newer release replaces the older ones of its major (each is about 150 MB); an exact
+    // version asked for by hand leaves the others alone.
+    if (!exact) for (const old of cachedVersions(major)) if (old !== version) rmSync(join(CACHE_DIR, old), { recursive: true, force: true });
   }
   verify(bin, version);
   return { major, version, bin, source };
