@@ -1,7 +1,18 @@
 import type { DoneActorEvent, ErrorActorEvent } from 'xstate';
 import { assign, setup } from '../src/deps/xstate.js';
-import * as actions from '../src/core/actions.js';
-import { processEvents, resolveWorkers, runDrain } from '../src/core/actors.js';
+import {
+  announceUp,
+  beginDrain,
+  exitProcess,
+  logCrash,
+  logDrainStart,
+  logFailure,
+  logSignalBeforeServing,
+  processEvents,
+  resolveWorkers,
+  runDrain,
+  shortenDrain,
+} from '../src/core/actors.js';
 import { appActors } from '../src/core/app-actors.js';
 import { EXIT } from '../src/core/exit-codes.js';
 import { drainDeadlineMs, hurries, SIGNALS, signalOf, type DrainSignal, type SignalEvent } from '../src/core/signals.js';
@@ -75,7 +86,14 @@ export const lifecycleMachine = setup({
     recordGiveUp: assign(({ event }) => (event.type === 'CLUSTER_GAVE_UP' ? { exitCode: event.exitCode, error: event.reason } : {})),
     recordDrainSignal: assign({ drainSignal: ({ event }) => signalOf(event) }),
     recordDrained: assign({ exitCode: ({ context }) => SIGNALS[context.drainSignal!].exitCode }),
-    ...actions,
+    announceUp,
+    beginDrain,
+    shortenDrain,
+    logDrainStart,
+    logFailure,
+    logCrash,
+    logSignalBeforeServing,
+    exitProcess,
   },
 }).createMachine({
   id: 'lifecycle',

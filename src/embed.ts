@@ -9,7 +9,7 @@ export { appActors } from './core/app-actors.js';
 export { clusterRole } from './cluster/worker-env.js';
 export { serveHttp } from './serving/http-runner.js';
 export { HttpDrain } from './serving/drain.js';
-export { DEFAULT_HEALTH_PATH } from './serving/readiness.js';
+export { DEFAULT_HEALTH_PATH } from './serving/drain.js';
 export { startLifecycle, transitionLogger } from './core/run.js';
 export { serviceApp } from './service/service-app.js';
 export { readRuntimeEnv } from './config/env.js';

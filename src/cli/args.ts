@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { COMMANDS, type ParsedCommand } from './commands.js';
-import { commandHelp } from './help-text.js';
-import { didYouMean, usageFail } from './usage.js';
+import { EXIT } from '../core/exit-codes.js';
+import { error } from '../core/log.js';
 
 const HELP = ['--help', '-h'];
 
@@ -10,11 +10,11 @@ const HELP = ['--help', '-h'];
  * (the command's own help, exit 0). An unknown option, a missing value or a stray argument is one
  * usage line naming what was typed, with a did-you-mean when it looks like a typo; exit 64.
  */
-export function parseCommand(command: string, argv: string[]): ParsedCommand {
+export async function parseCommand(command: string, argv: string[]): Promise<ParsedCommand> {
   const spec = COMMANDS[command]!;
   const fix = `run: service-lifecycle ${command} --help`;
   if (argv.some((arg) => HELP.includes(arg))) {
-    process.stdout.write(commandHelp(command) + '\n');
+    process.stdout.write((await import('./help-text.js')).commandHelp(command) + '\n');
     process.exit(0);
   }
   // parseArgs wants a value for a string option: `--flag` alone means the default, written `--flag=`.
@@ -26,7 +26,7 @@ export function parseCommand(command: string, argv: string[]): ParsedCommand {
     const option = spec.options[token.name];
     const typed = token.rawName;
     if (!option) {
-      const near = didYouMean(token.name, Object.keys(spec.options));
+      const near = await didYouMean(token.name, Object.keys(spec.options));
       usageFail(`${command}: unknown option ${typed}${near ? `; did you mean --${near}?` : ''}`, fix);
     }
     if (option.value && token.value === undefined) usageFail(`${command}: ${typed} needs a value: ${typed} ${option.value}`, fix);
@@ -34,7 +34,7 @@ export function parseCommand(command: string, argv: string[]): ParsedCommand {
   }
   if (positionals.length > spec.positionals.max) {
     const extra = positionals.slice(spec.positionals.max);
-    const near = extra[0]?.startsWith('-') ? undefined : didYouMean(extra[0]!, Object.keys(COMMANDS));
+    const near = extra[0]?.startsWith('-') ? undefined : await didYouMean(extra[0]!, Object.keys(COMMANDS));
     usageFail(
       spec.positionals.max === 0
         ? `${command} takes no arguments, got: ${positionals.join(' ')}`
@@ -44,3 +44,12 @@ export function parseCommand(command: string, argv: string[]): ParsedCommand {
   }
   return { values: values as ParsedCommand['values'], positionals };
 }
+
+/** One `usage` line on stderr naming what was typed and the fix, then exit 64 (or `code`). */
+export function usageFail(message: string, fix = 'run: service-lifecycle help', code: number = EXIT.USAGE): never {
+  error('usage', { message, fix });
+  process.exit(code);
+}
+
+/** The closest candidate to a typo, loaded only when something was mistyped. */
+export const didYouMean = async (typed: string, candidates: readonly string[]) => (await import('../core/did-you-mean.js')).didYouMean(typed, candidates);

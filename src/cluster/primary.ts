@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
-import { Deadline } from '../core/deadline.js';
+import { Deadline } from '../core/signals.js';
 import { LifecycleError } from '../core/errors.js';
 import { EXIT, type ExitCode } from '../core/exit-codes.js';
 import type { AppOptions, LoadedConfig, Runner, StartClusterInput } from '../core/types.js';

@@ -1,4 +1,4 @@
-import { serveApp } from '../serving/serve-app.js';
+import { serveApp } from '../serving/http-runner.js';
 import { logStatusLine } from '../serving/status.js';
 import type { AppChannel, AppOptions, HttpRunner, LoadedConfig, ServerStats } from '../core/types.js';
 import { parseClusterMessage, STATUS_TRACK, type ClusterMessage } from './messages.js';

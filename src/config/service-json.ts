@@ -1,6 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { didYouMean } from '../core/did-you-mean.js';
 import { configError, LifecycleErrors, type LifecycleError } from '../core/errors.js';
 import { warn } from '../core/log.js';
 
@@ -136,12 +135,17 @@ function jsonErrorLocation(text: string): string {
 /** The keys service.json's rules know; others pass through (other tools read them). */
 const KNOWN_KEYS = ['stack', 'memory', 'ttl', 'timeout', 'workers', 'minReplicas', 'maxReplicas', 'deterministicVary', 'routes', 'events'];
 
-/** An unknown key one typo away from a known one (`"route"`) is ignored like any other, but said. */
-function warnNearMisses(raw: Record<string, unknown>, file: string) {
-  for (const key of Object.keys(raw)) {
-    if (KNOWN_KEYS.includes(key)) continue;
+/**
+ * An unknown key one typo away from a known one (`"route"`) is ignored like any other, but said.
+ * The did-you-mean code is loaded only when there is an unknown key.
+ */
+export async function warnNearMisses(serviceJson: ServiceJson, file = 'service.json') {
+  const unknown = Object.keys(serviceJson).filter((key) => !KNOWN_KEYS.includes(key));
+  if (unknown.length === 0) return;
+  const { didYouMean } = await import('../core/did-you-mean.js');
+  for (const key of unknown) {
     const near = didYouMean(key, KNOWN_KEYS);
-    if (near && !(near in raw)) warn('config', { field: key, message: `${file}: unknown key "${key}" is ignored; did you mean "${near}"?` });
+    if (near && !(near in serviceJson)) warn('config', { field: key, message: `${file}: unknown key "${key}" is ignored; did you mean "${near}"?` });
   }
 }
 
@@ -163,7 +167,6 @@ export function validateServiceJson(raw: unknown, file = 'service.json'): Servic
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw configError('service.json', `${file}: expected a JSON object at the top level, got ${show(raw)}`);
   }
-  warnNearMisses(raw as Record<string, unknown>, file);
   const issues = serviceJsonRule(raw, []);
   if (issues.length === 0) return raw as ServiceJson;
   const problems: LifecycleError[] = issues.map((issue) => {
@@ -191,5 +194,7 @@ export async function loadServiceJson(root: string, name = 'service.json'): Prom
     }
     throw configError('service.json', `${file}: cannot be read (${code}); check its permissions`);
   }
-  return parseServiceJson(text, file);
+  const serviceJson = parseServiceJson(text, file);
+  await warnNearMisses(serviceJson, file);
+  return serviceJson;
 }

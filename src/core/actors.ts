@@ -1,13 +1,17 @@
 /**
- * The lifecycle's actors that do not depend on the app: process events, the worker count and the
- * drain. The app's own (`loadConfig`, `startInline`, `startCluster`) come from `appActors()`.
+ * The lifecycle's side effects that do not depend on the app: the actors for process events, the
+ * worker count and the drain, then the actions. The app's own actors (`loadConfig`, `startInline`,
+ * `startCluster`) come from `appActors()`. Each action takes typed params that the machine computes
+ * from its context and event; none reads the machine's context itself.
  */
 import { cpus } from 'node:os';
 import { resolveWorkerCount } from '../config/workers.js';
 import { fromCallback, fromPromise } from '../deps/xstate.js';
-import { describeError, warn } from './log.js';
-import { DRAIN_SIGNALS, drainDeadlineMs, signalEvent } from './signals.js';
-import type { ResolveWorkersInput, RunDrainInput, WorkerDecision } from './types.js';
+import { LifecycleError, LifecycleErrors } from './errors.js';
+import { exitAfterTransition } from './exit.js';
+import { describeError, error as logError, info, warn } from './log.js';
+import { DRAIN_SIGNALS, drainDeadlineMs, signalEvent, type DrainSignal } from './signals.js';
+import type { LoadedConfig, ResolveWorkersInput, Role, RunDrainInput, Runner, WorkerDecision } from './types.js';
 
 /** Turns process signals and uncaught exceptions into lifecycle events, for every state. */
 export const processEvents = fromCallback(({ sendBack }) => {
@@ -42,3 +46,48 @@ export const runDrain = fromPromise<void, RunDrainInput>(({ input }) =>
     delayMs: input.config.runtime.shutdownDelayMs,
   }),
 );
+
+// Actions
+
+/** Once per boot, in the process the user started: the `up` and `routes` lines and the up POST. */
+export function announceUp(_: unknown, params: { config: LoadedConfig; decision: WorkerDecision; runner: Runner; role: Role }) {
+  // A cluster worker serves too, but its primary announces the service, once.
+  if (params.role === 'worker') return;
+  void import('../serving/up.js').then(({ announce }) => announce(params.config, params.decision, params.runner));
+}
+
+/** In the transition into `draining`, before the drain actor exists: readiness flips at once. */
+export function beginDrain(_: unknown, params: { runner: Runner; signal: DrainSignal }) {
+  params.runner.beginDrain(params.signal);
+}
+
+export function shortenDrain(_: unknown, params: { runner: Runner; signal: DrainSignal; deadlineMs: number }) {
+  params.runner.shortenDeadline(params.signal, params.deadlineMs);
+}
+
+export function logDrainStart(_: unknown, params: { signal: DrainSignal; deadlineMs: number; delayMs: number }) {
+  info('draining', params);
+}
+
+export function logFailure(_: unknown, params: { error: unknown }) {
+  const problems = params.error instanceof LifecycleErrors ? params.error.problems : [params.error];
+  for (const problem of problems) {
+    const field = (problem as { field?: string }).field;
+    // The service's own error behind ours (a throw in its setup or at import): where it came from.
+    const cause = problem instanceof LifecycleError ? problem.cause : problem instanceof Error ? problem : undefined;
+    const stack = cause instanceof Error ? cause.stack : undefined;
+    logError('boot-failed', { message: problem instanceof Error ? problem.message : String(problem), ...(field ? { field } : {}), ...(stack ? { stack } : {}) });
+  }
+}
+
+export function logCrash(_: unknown, params: { error: unknown }) {
+  logError('crash', { ...describeError(params.error), note: 'exiting; the orchestrator restarts the process' });
+}
+
+export function logSignalBeforeServing(_: unknown, params: { signal: DrainSignal }) {
+  info('signal-before-serving', { signal: params.signal, note: 'exiting without serving' });
+}
+
+export function exitProcess(_: unknown, params: { code: number; reason?: string }) {
+  exitAfterTransition(params.code, params.reason);
+}

@@ -1,7 +1,7 @@
 import { fromPromise } from '../deps/xstate.js';
 import { readRuntimeEnv } from '../config/env.js';
 import type { ServiceJson } from '../config/service-json.js';
-import { DEFAULT_HEALTH_PATH } from '../serving/readiness.js';
+import { DEFAULT_HEALTH_PATH } from '../serving/drain.js';
 import type { AppOptions, LoadConfigInput, LoadedConfig, Runner, StartClusterInput, StartInput } from './types.js';
 
 /**
@@ -38,7 +38,9 @@ async function readServiceJson(app: Pick<AppOptions, 'serviceJson'>, { root, env
     const { serviceJson } = (await import('../cluster/worker-env.js')).takeWorkerEnv(env);
     if (serviceJson) return serviceJson;
   }
-  const { loadServiceJson, validateServiceJson } = await import('../config/service-json.js');
-  if (typeof app.serviceJson === 'function') return validateServiceJson(await app.serviceJson(root), 'service.json');
-  return loadServiceJson(root, app.serviceJson);
+  const { loadServiceJson, validateServiceJson, warnNearMisses } = await import('../config/service-json.js');
+  if (typeof app.serviceJson !== 'function') return loadServiceJson(root, app.serviceJson);
+  const serviceJson = validateServiceJson(await app.serviceJson(root), 'service.json');
+  await warnNearMisses(serviceJson);
+  return serviceJson;
 }

@@ -67,7 +67,7 @@ export async function buildApp(serviceJson: ServiceJson, definition: ServiceDefi
   };
   app.use(async (ctx, next) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
-    // While draining, the drain answers 503 here before the app runs (serving/readiness.ts).
+    // While draining, the drain answers 503 here before the app runs (serving/drain.ts).
     if (ctx.path === BUILTIN_PATHS.healthcheck) {
       ctx.set('Cache-Control', 'no-store');
       ctx.body = health;

@@ -1,8 +1,7 @@
 import { METHODS } from 'node:http';
 import type Koa from 'koa';
 import type { Keys } from 'path-to-regexp';
-import { compose } from '../deps/koa-compose.js';
-import { pathToRegexp } from '../deps/path-to-regexp.js';
+import { compose, pathToRegexp } from '../deps/koa.js';
 import { configError } from '../core/errors.js';
 import { describeError } from '../core/log.js';
 

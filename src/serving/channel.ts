@@ -1,6 +1,5 @@
 import { createLogOnce, describeError, warn } from '../core/log.js';
 import type { AppChannel, AppOptions, ServerStats } from '../core/types.js';
-import { logStatusLine } from './status.js';
 
 /**
  * The channel of single-process mode: everything a cluster primary would do for its workers happens
@@ -17,7 +16,8 @@ export function localChannel<ToPrimary, ToWorker>(
   const source = { pid: process.pid, slot: 0 };
   return {
     logOnce: (message) => void logOnce(message),
-    statusTrack: () => logStatusLine('single', stats()),
+    // Loaded on the first /_status, not at boot.
+    statusTrack: () => void import('./status.js').then(({ logStatusLine }) => logStatusLine('single', stats())),
     send: (message) =>
       queueMicrotask(() => {
         if (!onWorkerMessage) return warn('ipc-unknown-message', { message: preview(message), note: 'no onWorkerMessage; ignored' });

@@ -1,9 +1,31 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import net, { type Socket } from 'node:net';
-import { Deadline } from '../core/deadline.js';
+import { Deadline } from '../core/signals.js';
 import type { DrainOptions } from '../core/types.js';
 import { shrinkAcceptQueue, type ListenHandle } from './accept-queue.js';
-import { answerDraining, isReadinessProbe } from './readiness.js';
+
+/** Where a load balancer or kubelet asks whether to send traffic. */
+export const DEFAULT_HEALTH_PATH = '/healthcheck';
+
+const DRAINING = JSON.stringify({ status: 'draining' });
+
+/** A GET or HEAD of `path`, query ignored (as Koa's `ctx.path` compares it). */
+export function isReadinessProbe(req: IncomingMessage, path: string): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  const url = req.url ?? '';
+  const query = url.indexOf('?');
+  return (query < 0 ? url : url.slice(0, query)) === path;
+}
+
+/** 503 `{"status":"draining"}`: the readiness flip, answered before the app sees the request. */
+export function answerDraining(req: IncomingMessage, res: ServerResponse) {
+  res.writeHead(503, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(DRAINING),
+    'Cache-Control': 'no-store',
+  });
+  res.end(req.method === 'HEAD' ? undefined : DRAINING);
+}
 
 /**
  * When the listener closes, an idle socket may already have its next request on the wire (a

@@ -4,9 +4,9 @@ import type { RuntimeEnv } from '../config/env.js';
 import { LifecycleError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { info } from '../core/log.js';
-import type { HttpRunner, RequestListener } from '../core/types.js';
+import type { AppChannel, AppOptions, HttpRunner, LoadedConfig, RequestListener, ServerStats } from '../core/types.js';
 import { HttpDrain, WORKER_HANDOFF_QUIET_MS } from './drain.js';
-import { DEFAULT_HEALTH_PATH } from './readiness.js';
+import { DEFAULT_HEALTH_PATH } from './drain.js';
 
 export interface ServeOptions {
   /** The port and the server timeouts (`readRuntimeEnv()` reads them from the environment). */
@@ -68,4 +68,24 @@ export async function serveHttp(listener: RequestListener, options: ServeOptions
     shortenDeadline: (_signal, ms) => drain.shortenDeadline(ms),
     toJSON: () => ({ mode, port, pid: process.pid }),
   };
+}
+
+const NOTHING_YET: ServerStats = { openConnections: 0, requestsServed: 0 };
+
+/**
+ * Builds the app in this process and serves it: the serving half of single-process mode and of every
+ * cluster worker. They differ only in the channel (`makeChannel`): in this process, or through the primary.
+ */
+export async function serveApp<ToPrimary, ToWorker>(
+  config: LoadedConfig,
+  mode: 'single' | 'worker',
+  app: AppOptions<ToPrimary, ToWorker>,
+  makeChannel: (stats: () => ServerStats) => AppChannel<ToPrimary, ToWorker>,
+  abort: AbortSignal,
+): Promise<HttpRunner> {
+  let runner: HttpRunner | undefined;
+  const channel = makeChannel(() => runner?.stats() ?? NOTHING_YET);
+  const listener = await app.app({ config, mode, channel });
+  runner = await serveHttp(listener, { runtime: config.runtime, mode, healthPath: app.healthPath }, abort);
+  return runner;
 }

@@ -1,6 +1,6 @@
 import type { AppOptions, HttpRunner, LoadedConfig } from '../core/types.js';
 import { localChannel } from './channel.js';
-import { serveApp } from './serve-app.js';
+import { serveApp } from './http-runner.js';
 
 /** Single-process mode: the app is served right here. No primary, no fork, no IPC. */
 export async function startSingle<ToPrimary, ToWorker>(config: LoadedConfig, app: AppOptions<ToPrimary, ToWorker>, abort: AbortSignal): Promise<HttpRunner> {

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { info } from '../../core/log.js';
 import type { ParsedCommand } from '../commands.js';
-import { usageFail } from '../usage.js';
+import { usageFail } from '../args.js';
 
 /** The documents that embed the diagram between their marker lines. */
 export const DIAGRAM_DOCUMENTS = ['README.md', 'specs/single-process-single-worker.md'];

@@ -1,7 +1,8 @@
 import type { ParsedCommand } from '../commands.js';
 import { commandHelp, generalHelp } from '../help-text.js';
 import { COMMANDS } from '../commands.js';
-import { didYouMean, usageFail } from '../usage.js';
+import { didYouMean } from '../../core/did-you-mean.js';
+import { usageFail } from '../args.js';
 
 export function run({ positionals: [command] }: ParsedCommand) {
   if (command === undefined) return void process.stdout.write(generalHelp() + '\n');

@@ -1,7 +1,7 @@
 import { EXIT } from '../../core/exit-codes.js';
 import { error, info } from '../../core/log.js';
 import type { ParsedCommand } from '../commands.js';
-import { usageFail } from '../usage.js';
+import { usageFail } from '../args.js';
 
 type Inspected = { type?: string; sessionId?: string; name?: string; snapshot?: { value?: unknown }; event?: { type?: string } };
 

@@ -3,7 +3,7 @@ import { EXIT } from '../../core/exit-codes.js';
 import { LifecycleError, LifecycleErrors } from '../../core/errors.js';
 import { error, warn } from '../../core/log.js';
 import type { ParsedCommand } from '../commands.js';
-import { usageFail } from '../usage.js';
+import { usageFail } from '../args.js';
 
 export async function run({ values, positionals }: ParsedCommand) {
   const root = resolve(positionals[0] ?? '.');

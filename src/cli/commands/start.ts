@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { releaseEarlySignals } from '../early-signals.js';
 import type { ParsedCommand } from '../commands.js';
-import { usageFail } from '../usage.js';
+import { usageFail } from '../args.js';
 
 const INSPECT_FLAG = '--inspect-lifecycle';
 

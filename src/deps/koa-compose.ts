@@ -1,3 +1,0 @@
-import { requireCommonJs } from './require.js';
-
-export const compose = requireCommonJs('koa-compose') as typeof import('koa-compose');
