@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { request } from '../helpers/http.js';
-import { childPids, listeningSockets } from '../helpers/proc.js';
+import { childPids, listeningSockets } from '../../support/proc.js';
 import { HELLO_ENTRY, helloServiceJson, makeServiceRoot, trackServices, workersOnline, type RunningService } from '../helpers/service.js';
 import { linesOf, startCluster } from './cluster-service.js';
 

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
 import { request } from '../helpers/http.js';
-import { childPids } from '../helpers/proc.js';
+import { childPids } from '../../support/proc.js';
 import { isWorkerOnline, makeServiceRoot, trackServices, type LogLine } from '../helpers/service.js';
 import { CLUSTER_ENTRY, clusterServiceJson, linesOf, startCluster } from './cluster-service.js';
 

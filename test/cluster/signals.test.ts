@@ -1,6 +1,6 @@
 import { afterEach, expect, test } from 'vitest';
 import { request, sleep } from '../helpers/http.js';
-import { childPids, isRunning } from '../helpers/proc.js';
+import { childPids, isRunning } from '../../support/proc.js';
 import { makeServiceRoot, trackServices, type RunningService } from '../helpers/service.js';
 import { CLUSTER_ENTRY, clusterServiceJson, linesOf, startCluster } from './cluster-service.js';
 

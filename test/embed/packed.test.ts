@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { request, sleep } from '../helpers/http.js';
-import { childPids, isRunning } from '../helpers/proc.js';
+import { childPids, isRunning } from '../../support/proc.js';
 import { REPO, trackServices, workersOnline, type RunningService } from '../helpers/service.js';
 
 const EXAMPLE = join(REPO, 'examples/embed/index.mjs');

@@ -2,7 +2,7 @@
 import { afterEach, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { request } from '../helpers/http.js';
-import { listeningSockets } from '../helpers/proc.js';
+import { listeningSockets } from '../../support/proc.js';
 import { CLI, HELLO_ENTRY, helloServiceJson, makeServiceRoot, trackServices } from '../helpers/service.js';
 
 const services = trackServices();

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { connect, request, sleep } from '../helpers/http.js';
-import { childPids, listeningSockets } from '../helpers/proc.js';
+import { childPids, listeningSockets, parentPid } from '../../support/proc.js';
 import { HELLO_ENTRY, helloServiceJson, makeServiceRoot, REPO, trackServices, type LogLine, type RunningService } from '../helpers/service.js';
 
 const services = trackServices();
@@ -343,7 +343,6 @@ describe('linked mode', () => {
 
 describe('the bin', () => {
   const bin = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['service-lifecycle']!;
-  const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]);
 
   test('package.json bin runs the service itself: the pid that answers is the pid spawned', async () => {
     const root = makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY });
@@ -366,7 +365,7 @@ describe('the bin', () => {
       expect(cmdline.slice(1, 4)).toEqual([expect.stringMatching(/service-lifecycle$/), 'start', root]);
       expect(childPids(pid)).toEqual([]);
       let ancestor = pid;
-      while (ancestor > 1 && ancestor !== npx.child.pid) ancestor = parentOf(ancestor);
+      while (ancestor > 1 && ancestor !== npx.child.pid) ancestor = parentPid(ancestor) ?? 0; // 0: gone, not a descendant
       expect(ancestor).toBe(npx.child.pid);
       process.kill(pid, 'SIGTERM');
       expect((await npx.exited).code).toBe(15);

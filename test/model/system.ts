@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'vitest';
 import { request, sleep } from '../helpers/http.js';
-import { childPids, isRunning, listeningSockets } from '../helpers/proc.js';
+import { childPids, isRunning, listeningSockets } from '../../support/proc.js';
 import { makeServiceRoot, type RunningService, type trackServices } from '../helpers/service.js';
 import { expectedExitCode, stepsOf, type ModelPath, type ModelStep } from './model.js';
 

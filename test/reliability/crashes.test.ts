@@ -4,9 +4,9 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { request, sleep } from '../helpers/http.js';
-import { isRunning } from '../helpers/proc.js';
+import { isRunning, processesWithEnv } from '../../support/proc.js';
 import { trackServices, type LogLine, type RunningService } from '../helpers/service.js';
-import { processesWithEnv, settled } from './proc.js';
+import { settled } from './proc.js';
 import { reliabilityRoot } from './service.js';
 
 const services = trackServices();

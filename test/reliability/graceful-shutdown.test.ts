@@ -11,7 +11,8 @@ import { connect, request, sleep } from '../helpers/http.js';
 import { makeServiceRoot, trackServices } from '../helpers/service.js';
 import { closedAt, rawGet } from './raw-http.js';
 import { MODES, RELIABILITY_ENTRY, reliabilityRoot, reliabilityServiceJson } from './service.js';
-import { processesWithEnv, settled } from './proc.js';
+import { processesWithEnv } from '../../support/proc.js';
+import { settled } from './proc.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());

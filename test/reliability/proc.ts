@@ -1,14 +1,11 @@
 /**
- * Leftover checks for the reliability suite: which processes still carry a test's marker in their
- * environment (cluster workers inherit it), and ports nothing listens on. Listening sockets of a
- * given process come from test/helpers/proc.ts.
+ * For the reliability suite: a service's exit with its output read to the end, and ports nothing
+ * listens on. What /proc says about processes comes from support/proc.ts.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { sleep } from '../helpers/http.js';
-import { isRunning } from '../helpers/proc.js';
 import type { RunningService } from '../helpers/service.js';
 
 /**
@@ -21,23 +18,6 @@ export async function settled(svc: RunningService) {
   await Promise.race([Promise.all([closed(svc.child.stdout), closed(svc.child.stderr)]), sleep(5_000)]);
   return exit;
 }
-
-/** Pids of live processes whose environment contains `NAME=value`. */
-export function processesWithEnv(name: string, value: string): number[] {
-  const needle = `${name}=${value}`;
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(needle) && isRunning(Number(entry))) pids.push(Number(entry));
-    } catch {
-      // gone, or not ours
-    }
-  }
-  return pids;
-}
-
-export const isLoopback = (address: string) => /^127\./.test(address) || address === '[::1]' || /^\[::ffff:127\./.test(address);
 
 /** Resolves with whether a listener can bind `port` on loopback right now (nothing else holds it). */
 export function portIsFree(port: number): Promise<boolean> {
