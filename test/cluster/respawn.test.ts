@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
 import { request } from '../helpers/http.js';
+import { holdPort } from '../../support/ports.js';
 import { childPids } from '../../support/proc.js';
 import { isWorkerOnline, makeServiceRoot, trackServices, type LogLine } from '../helpers/service.js';
 import { CLUSTER_ENTRY, clusterServiceJson, linesOf, startCluster } from './cluster-service.js';
@@ -100,16 +101,15 @@ test('a worker whose entry module cannot load is a boot failure: the primary exi
 });
 
 test('the port is taken: the workers exit 69 and so does the primary, no respawn', async () => {
-  const taken = createServer();
-  await new Promise<void>((resolve) => taken.listen(0, resolve));
+  const taken = await holdPort();
   try {
     const root = makeServiceRoot({ serviceJson: clusterServiceJson(2), entry: CLUSTER_ENTRY });
-    const svc = services.start(root, { env: { PORT: String((taken.address() as AddressInfo).port) } });
+    const svc = services.start(root, { env: { PORT: String(taken.port) } });
     expect((await svc.exited).code).toBe(69);
     expect(linesOf(svc, 'worker-respawn')).toEqual([]);
     expect(linesOf(svc, 'boot-failed').some((l) => l.pid !== svc.child.pid && l.field === 'PORT')).toBe(true);
   } finally {
-    taken.close();
+    await taken.close();
   }
 });
 

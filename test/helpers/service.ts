@@ -3,10 +3,13 @@
  * service root: real processes, real sockets, real signals.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { sleep } from './http.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = join(REPO, 'dist/src/cli/main.js');
@@ -144,6 +147,17 @@ export function startService(root: string, opts: StartOptions = {}): RunningServ
     },
   };
   return service;
+}
+
+/**
+ * Resolves once the process exited and its stdout/stderr were read to the end: `exited` follows
+ * the 'exit' event, which can come before the last lines were read from the pipes.
+ */
+export async function settled(svc: RunningService) {
+  const exit = await svc.exited;
+  const closed = (stream: Readable | null) => (stream && !stream.closed ? once(stream, 'close') : undefined);
+  await Promise.race([Promise.all([closed(svc.child.stdout), closed(svc.child.stderr)]), sleep(5_000)]);
+  return exit;
 }
 
 /** Kill every service a test started, whatever state it was left in. */

@@ -8,6 +8,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { connect, request, sleep } from '../helpers/http.js';
+import { freePort, holdPort } from '../../support/ports.js';
 import { childPids, listeningSockets, parentPid } from '../../support/proc.js';
 import { HELLO_ENTRY, helloServiceJson, makeServiceRoot, REPO, trackServices, type LogLine, type RunningService } from '../helpers/service.js';
 
@@ -37,15 +38,6 @@ async function startReceiver() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
   return { url: `http://127.0.0.1:${port}/up`, received, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
-/** A loopback port that nothing listens on (bound once, then released). */
-async function deadPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Hello plus a log-once route and what DETERMINISTIC_VARY was when the module was imported. */
@@ -219,9 +211,8 @@ describe('drain on SIGTERM', () => {
 
 describe('failures: one clear line and a documented exit code', () => {
   test('a port already in use exits 69 naming the port', async () => {
-    const blocker = net.createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const { port } = blocker.address() as net.AddressInfo;
+    const blocker = await holdPort('127.0.0.1');
+    const { port } = blocker;
     try {
       const svc = services.start(makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY }), { env: { PORT: String(port) } });
       expect((await svc.exited).code).toBe(69);
@@ -230,7 +221,7 @@ describe('failures: one clear line and a documented exit code', () => {
       expect(failed.message).toBe(`PORT ${port} is already in use; stop the other process or set PORT to a free port`);
       expect(svc.lines.filter(ofType('up'))).toEqual([]);
     } finally {
-      await new Promise((resolve) => blocker.close(resolve));
+      await blocker.close();
     }
   });
 
@@ -261,7 +252,7 @@ describe('failures: one clear line and a documented exit code', () => {
   });
 
   test('a dead LIFECYCLE_UP_URL is logged and the service keeps serving', async () => {
-    const url = `http://127.0.0.1:${await deadPort()}/up`;
+    const url = `http://127.0.0.1:${await freePort()}/up`;
     const svc = services.start(makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY }), { env: { LIFECYCLE_UP_URL: url } });
     const { port } = await svc.up();
     expect(await svc.waitForLine(ofType('up-notify-failed'))).toMatchObject({ level: 'warn', url });
@@ -326,7 +317,7 @@ describe('linked mode', () => {
   });
 
   test('node started with --inspect keeps its own debugger and opens no second one', async () => {
-    const inspectPort = await deadPort();
+    const inspectPort = await freePort();
     const svc = services.start(makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY }), {
       env: { SERVICE_LINKED: '1', INSPECT_PORT: String(inspectPort) },
       nodeArgs: ['--inspect=127.0.0.1:0'],

@@ -4,12 +4,11 @@
  * process and no listening socket behind. Invalid `workers` is not an error: it falls back to the
  * CPU count with a warning (spec FR-11).
  */
-import net from 'node:net';
 import { cpus } from 'node:os';
 import { afterAll, describe, expect, test } from 'vitest';
-import { CLI, makeServiceRoot, startService, type LogLine, type StartOptions } from '../helpers/service.js';
+import { CLI, makeServiceRoot, settled, startService, type LogLine, type StartOptions } from '../helpers/service.js';
+import { freePort, holdPort, portIsFree, type HeldPort } from '../../support/ports.js';
 import { processesWithEnv } from '../../support/proc.js';
-import { freePort, portIsFree, settled } from './proc.js';
 import { RELIABILITY_ENTRY, reliabilityServiceJson } from './service.js';
 import { sleep } from '../helpers/http.js';
 import { MAX_WORKERS } from '../../src/config/workers.js';
@@ -142,12 +141,11 @@ describe('bad input: one line naming the field and the fix, the documented exit 
     tried.push(c.name);
     const serviceJson = c.serviceJson === undefined ? routes({}, c.workers ?? 1) : c.serviceJson === null ? undefined : c.serviceJson;
     const root = makeServiceRoot({ serviceJson, entry: c.entry === undefined ? RELIABILITY_ENTRY : (c.entry ?? undefined), entryName: c.entryName });
-    let holder: net.Server | undefined;
+    let holder: HeldPort | undefined;
     let port: number | undefined = await freePort();
     if (c.portInUse) {
-      holder = net.createServer();
-      await new Promise<void>((resolve) => holder!.listen(0, resolve));
-      port = (holder.address() as net.AddressInfo).port;
+      holder = await holdPort();
+      port = holder.port;
     }
     if (c.env?.PORT || c.args?.includes('--port')) port = undefined;
     const { svc, marker } = run(root, { env: { ...(port !== undefined ? { PORT: String(port) } : {}), ...c.env }, args: c.args, cli: c.cli?.(root) });
@@ -167,7 +165,7 @@ describe('bad input: one line naming the field and the fix, the documented exit 
     } finally {
       svc.kill('SIGKILL');
       await svc.exited;
-      await new Promise((resolve) => (holder ? holder.close(resolve) : resolve(undefined)));
+      await holder?.close();
     }
     await expectNothingLeft(marker, c.portInUse ? undefined : port);
   }));

@@ -5,8 +5,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { request, sleep } from '../helpers/http.js';
 import { isRunning, processesWithEnv } from '../../support/proc.js';
-import { trackServices, type LogLine, type RunningService } from '../helpers/service.js';
-import { settled } from './proc.js';
+import { settled, trackServices, type LogLine, type RunningService } from '../helpers/service.js';
 import { reliabilityRoot } from './service.js';
 
 const services = trackServices();

@@ -8,11 +8,10 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { createActor, fromCallback, fromPromise } from 'xstate';
 import { lifecycleMachine } from '../../machines/lifecycle.js';
 import { connect, request, sleep } from '../helpers/http.js';
-import { makeServiceRoot, trackServices } from '../helpers/service.js';
+import { makeServiceRoot, settled, trackServices } from '../helpers/service.js';
 import { closedAt, rawGet } from './raw-http.js';
 import { MODES, RELIABILITY_ENTRY, reliabilityRoot, reliabilityServiceJson } from './service.js';
 import { processesWithEnv } from '../../support/proc.js';
-import { settled } from './proc.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());

@@ -5,9 +5,9 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { connect, request, sleep } from '../helpers/http.js';
+import { freePort } from '../../support/ports.js';
 import { isLoopback, listeningSockets } from '../../support/proc.js';
 import { CLI, trackServices } from '../helpers/service.js';
-import { freePort } from './proc.js';
 import { closedAt, rawGet } from './raw-http.js';
 import { MODES, reliabilityRoot } from './service.js';
 

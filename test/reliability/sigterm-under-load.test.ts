@@ -4,9 +4,8 @@
  */
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { sleep } from '../helpers/http.js';
-import { trackServices, type RunningService } from '../helpers/service.js';
+import { settled, trackServices, type RunningService } from '../helpers/service.js';
 import { addFigures, emptyFigures, failed, lostAccepted, probe, recordResult, startLoad, type LoadFigures } from './load-client.js';
-import { settled } from './proc.js';
 import { MODES, reliabilityRoot } from './service.js';
 
 const TRIALS = 20;
