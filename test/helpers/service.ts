@@ -31,26 +31,6 @@ export function makeServiceRoot(files: { serviceJson?: unknown; entry?: string; 
   return root;
 }
 
-/** A service with a fast route `/hello` and a slow route `/slow?ms=N`. */
-export const HELLO_ENTRY = `
-export default {
-  routes: {
-    hello: (ctx) => { ctx.body = { hello: 'world', pid: process.pid }; },
-    slow: async (ctx) => {
-      const ms = Number(ctx.query.ms ?? 1000);
-      await new Promise((r) => setTimeout(r, ms));
-      ctx.body = { waitedMs: ms, pid: process.pid };
-    },
-  },
-};
-`;
-export const helloServiceJson = (extra: Record<string, unknown> = {}) => ({
-  workers: 1,
-  timeout: 10,
-  routes: { hello: { path: '/hello', public: true }, slow: { path: '/slow', public: true } },
-  ...extra,
-});
-
 export interface RunningService {
   child: ChildProcess;
   lines: LogLine[];

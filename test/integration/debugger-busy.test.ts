@@ -1,7 +1,8 @@
 import { afterEach, expect, test } from 'vitest';
 import { holdPort, type HeldPort } from '../../support/ports.js';
 import { request } from '../helpers/http.js';
-import { HELLO_ENTRY, helloServiceJson, makeServiceRoot, trackServices } from '../helpers/service.js';
+import { fixtureRoot } from '../helpers/fixture.js';
+import { trackServices } from '../helpers/service.js';
 
 const services = trackServices();
 const blockers: HeldPort[] = [];
@@ -14,7 +15,7 @@ test('linked mode with INSPECT_PORT taken: a debugger-unavailable warning names 
   const blocker = await holdPort('127.0.0.1');
   blockers.push(blocker);
   const taken = blocker.port;
-  const root = makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY });
+  const root = fixtureRoot(1);
   const svc = services.start(root, { env: { SERVICE_LINKED: '1', INSPECT_PORT: String(taken) } });
   const { port } = await svc.up();
   const warning = await svc.waitForLine((l) => l.type === 'debugger-unavailable');

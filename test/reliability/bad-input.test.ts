@@ -9,7 +9,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { CLI, makeServiceRoot, settled, startService, type LogLine, type StartOptions } from '../helpers/service.js';
 import { freePort, holdPort, portIsFree, type HeldPort } from '../../support/ports.js';
 import { processesWithEnv } from '../../support/proc.js';
-import { RELIABILITY_ENTRY, reliabilityServiceJson } from './service.js';
+import { FIXTURE_ENTRY, fixtureServiceJson } from '../helpers/fixture.js';
 import { sleep } from '../helpers/http.js';
 import { MAX_WORKERS } from '../../src/config/workers.js';
 
@@ -33,7 +33,7 @@ interface BadInput {
   says: RegExp[];
 }
 
-const routes = (extra: Record<string, unknown> = {}, workers = 1) => reliabilityServiceJson(workers, extra);
+const routes = (extra: Record<string, unknown> = {}, workers = 1) => fixtureServiceJson(workers, extra);
 const ENTRY_WITH = (routesCode: string) => `export default { routes: { ${routesCode} } };`;
 const HELLO_ONLY = { workers: 1, routes: { hello: { path: '/hello' } } };
 
@@ -140,7 +140,7 @@ describe('bad input: one line naming the field and the fix, the documented exit 
   test.concurrent.each(CASES)('$name → exit $code', { timeout: 60_000 }, (c) => slot(async () => {
     tried.push(c.name);
     const serviceJson = c.serviceJson === undefined ? routes({}, c.workers ?? 1) : c.serviceJson === null ? undefined : c.serviceJson;
-    const root = makeServiceRoot({ serviceJson, entry: c.entry === undefined ? RELIABILITY_ENTRY : (c.entry ?? undefined), entryName: c.entryName });
+    const root = makeServiceRoot({ serviceJson, entry: c.entry === undefined ? FIXTURE_ENTRY : (c.entry ?? undefined), entryName: c.entryName });
     let holder: HeldPort | undefined;
     let port: number | undefined = await freePort();
     if (c.portInUse) {
@@ -172,7 +172,7 @@ describe('bad input: one line naming the field and the fix, the documented exit 
 
   test.concurrent.each(WORKER_FALLBACKS)('workers: $value → warning, falls back to $workers', { timeout: 60_000 }, (c) => slot(async () => {
     tried.push(`workers ${JSON.stringify(c.value)}`);
-    const root = makeServiceRoot({ serviceJson: routes({ workers: c.value }), entry: RELIABILITY_ENTRY });
+    const root = makeServiceRoot({ serviceJson: routes({ workers: c.value }), entry: FIXTURE_ENTRY });
     const port = await freePort();
     const { svc, marker } = run(root, { env: { PORT: String(port) } });
     try {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { request, sleep } from '../helpers/http.js';
 import { isRunning, processesWithEnv } from '../../support/proc.js';
 import { settled, trackServices, type LogLine, type RunningService } from '../helpers/service.js';
-import { reliabilityRoot } from './service.js';
+import { fixtureRoot } from '../helpers/fixture.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());
@@ -16,7 +16,7 @@ const PROMPT_EXIT_MS = 3_000;
 
 function boot(workers: number) {
   const marker = `crash-${workers}-${process.pid}-${Date.now()}-${Math.random()}`;
-  const svc = services.start(reliabilityRoot(workers), { env: { RELIABILITY_MARKER: marker } });
+  const svc = services.start(fixtureRoot(workers), { env: { RELIABILITY_MARKER: marker } });
   return { svc, marker };
 }
 

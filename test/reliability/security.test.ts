@@ -9,13 +9,13 @@ import { freePort } from '../../support/ports.js';
 import { isLoopback, listeningSockets } from '../../support/proc.js';
 import { CLI, trackServices } from '../helpers/service.js';
 import { closedAt, rawGet } from './raw-http.js';
-import { MODES, reliabilityRoot } from './service.js';
+import { fixtureRoot, MODES } from '../helpers/fixture.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());
 
 async function boot(workers: number, env: Record<string, string> = {}, args: string[] = []) {
-  const svc = services.start(reliabilityRoot(workers), { env, args });
+  const svc = services.start(fixtureRoot(workers), { env, args });
   const { port } = await svc.up();
   if (workers > 1) await svc.waitForLine(() => svc.lines.filter((l) => l.type === 'worker-online').length >= workers);
   return { svc, port };

@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { sleep } from '../helpers/http.js';
 import { settled, trackServices, type RunningService } from '../helpers/service.js';
 import { addFigures, emptyFigures, failed, lostAccepted, probe, recordResult, startLoad, type LoadFigures } from './load-client.js';
-import { MODES, reliabilityRoot } from './service.js';
+import { fixtureRoot, MODES } from '../helpers/fixture.js';
 
 const TRIALS = 20;
 /** Load before the signal: a short burst, so 20 trials per mode fit the suite's time budget. */
@@ -77,7 +77,7 @@ afterAll(() => {
 
 describe.each(MODES)('SIGTERM under load, $mode mode', ({ mode, workers }) => {
   test(`${TRIALS} trials: nothing accepted is lost, late connections are refused`, { timeout: 150_000 }, async () => {
-    const root = reliabilityRoot(workers);
+    const root = fixtureRoot(workers);
     const total: Totals = { ...emptyFigures(), trials: 0, flips: [], lostAccepted: 0, serverAccepted: 0 };
     totals.set(mode, total);
     let unacceptedResets = 0;
