@@ -1,7 +1,5 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
-import { request } from '../helpers/http.js';
+import { request, upReceiver } from '../helpers/http.js';
 import { holdPort } from '../../support/ports.js';
 import { childPids } from '../../support/proc.js';
 import { isWorkerOnline, makeServiceRoot, trackServices, type LogLine } from '../helpers/service.js';
@@ -10,21 +8,6 @@ import { linesOf, startCluster } from './cluster-service.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());
-
-/** A local stand-in for the platform endpoint LIFECYCLE_UP_URL points at; counts the POSTs. */
-async function upReceiver() {
-  const posts: string[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      posts.push(body);
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/up`, posts, close: () => server.close() };
-}
 
 test('SIGKILL one worker: a replacement listens within 1 s, every request meanwhile succeeds, "up" is not repeated', async () => {
   const receiver = await upReceiver();
@@ -60,9 +43,9 @@ test('SIGKILL one worker: a replacement listens within 1 s, every request meanwh
     expect(pids).toContain(replacement.workerPid);
     expect(linesOf(svc, 'up')).toHaveLength(1);
     expect(linesOf(svc, 'routes')).toHaveLength(1);
-    expect(receiver.posts).toEqual(['{"statusTrack":true}']);
+    expect(receiver.received.map((r) => r.body)).toEqual(['{"statusTrack":true}']);
   } finally {
-    receiver.close();
+    await receiver.close();
   }
 });
 

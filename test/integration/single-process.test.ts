@@ -4,10 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { connect, request, sleep } from '../helpers/http.js';
+import { connect, request, sleep, upReceiver } from '../helpers/http.js';
 import { freePort, holdPort } from '../../support/ports.js';
 import { childPids, listeningSockets, parentPid } from '../../support/proc.js';
 import { FIXTURE_ENTRY, fixtureRoot } from '../helpers/fixture.js';
@@ -24,32 +23,15 @@ function expectJsonLinesOnly(svc: RunningService) {
   for (const text of svc.output().split('\n').filter(Boolean)) expect(() => JSON.parse(text), text).not.toThrow();
 }
 
-/** An HTTP receiver on 127.0.0.1 that records the requests it gets (the platform's up endpoint). */
-async function startReceiver() {
-  const received: Array<{ method: string; url: string; contentType?: string; body: string }> = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      received.push({ method: req.method!, url: req.url!, contentType: req.headers['content-type'], body });
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}/up`, received, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
 describe('workers: 1 serves from the main process', () => {
   let svc: RunningService;
   let port: number;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: Awaited<ReturnType<typeof upReceiver>>;
   // Its own tracker: afterEach must not kill the service shared by this block's tests.
   const shared = trackServices();
 
   beforeAll(async () => {
-    receiver = await startReceiver();
+    receiver = await upReceiver();
     const root = fixtureRoot(1, { deterministicVary: true });
     svc = shared.start(root, { env: { LIFECYCLE_UP_URL: receiver.url, DETERMINISTIC_VARY: undefined } });
     port = (await svc.up()).port;

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { createActor, fromCallback, fromPromise } from 'xstate';
 import { lifecycleMachine } from '../../machines/lifecycle.js';
 import { connect, request, sleep } from '../helpers/http.js';
-import { makeServiceRoot, settled, trackServices } from '../helpers/service.js';
+import { makeServiceRoot, settled, trackServices, workersOnline } from '../helpers/service.js';
 import { closedAt, rawGet } from './raw-http.js';
 import { FIXTURE_ENTRY, fixtureRoot, fixtureServiceJson, MODES } from '../helpers/fixture.js';
 import { processesWithEnv } from '../../support/proc.js';
@@ -32,7 +32,7 @@ const SETTLE_AFTER_BOOT_MS = 300;
 async function boot(workers: number, env: Record<string, string> = {}) {
   const svc = services.start(fixtureRoot(workers), { env });
   const { port } = await svc.up();
-  if (workers > 1) await svc.waitForLine(() => svc.lines.filter((l) => l.type === 'worker-online').length >= workers);
+  if (workers > 1) await workersOnline(svc, workers);
   return { svc, port };
 }
 

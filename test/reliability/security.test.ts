@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { connect, request, sleep } from '../helpers/http.js';
 import { freePort } from '../../support/ports.js';
 import { isLoopback, listeningSockets } from '../../support/proc.js';
-import { CLI, trackServices } from '../helpers/service.js';
+import { CLI, trackServices, workersOnline } from '../helpers/service.js';
 import { closedAt, rawGet } from './raw-http.js';
 import { fixtureRoot, MODES } from '../helpers/fixture.js';
 
@@ -17,7 +17,7 @@ afterEach(() => services.cleanup());
 async function boot(workers: number, env: Record<string, string> = {}, args: string[] = []) {
   const svc = services.start(fixtureRoot(workers), { env, args });
   const { port } = await svc.up();
-  if (workers > 1) await svc.waitForLine(() => svc.lines.filter((l) => l.type === 'worker-online').length >= workers);
+  if (workers > 1) await workersOnline(svc, workers);
   return { svc, port };
 }
 
