@@ -2,8 +2,9 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadGenerator, LoadResult } from './loadgen.js';
-import { treeCpuSeconds, treeMemory, treePids, type TreeMemory } from './proc.js';
-import { freePort, HOST, KeepAliveSocket, waitFor200 } from './probe.js';
+import { treeCpuSeconds, treeMemory, treePids, type TreeMemory } from '../support/proc.js';
+import { freePort } from '../support/ports.js';
+import { HOST, KeepAliveSocket, waitFor200 } from './probe.js';
 import { startVariant, treeExited, type RunningVariant, type Variant } from './variants.js';
 
 export interface Settings {

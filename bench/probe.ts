@@ -1,22 +1,10 @@
-/** The client side of the measurements: a free port, the first 200, and one raw keep-alive socket. */
+/** The client side of the measurements: the first 200, and one raw keep-alive socket (free ports: support/ports.ts). */
 import { get } from 'node:http';
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const HOST = '127.0.0.1';
-
-/** A port the OS just handed out; the service binds it a moment later. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function getStatus(port: number, path: string): Promise<number> {
   return new Promise((resolve, reject) => {

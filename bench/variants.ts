@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { isAlive, treePids } from './proc.js';
+import { isRunning, treePids } from '../support/proc.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SERVICES = join(REPO, 'bench/services');
@@ -100,7 +100,7 @@ export async function treeExited(service: RunningVariant, pids: number[], timeou
   if (top === undefined) throw new Error(`still running ${timeoutMs} ms after the signal`);
   let at = top;
   const until = performance.now() + 2_000;
-  while (pids.some(isAlive)) {
+  while (pids.some(isRunning)) {
     if (performance.now() > until) throw new Error('children outlived their parent by 2 s');
     await new Promise((r) => setImmediate(r));
     at = performance.now();

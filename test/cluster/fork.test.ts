@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { request } from '../helpers/http.js';
-import { childPids, listeningSockets } from '../helpers/proc.js';
-import { HELLO_ENTRY, helloServiceJson, makeServiceRoot, trackServices, workersOnline, type RunningService } from '../helpers/service.js';
+import { childPids, listeningSockets } from '../../support/proc.js';
+import { FIXTURE_ENTRY, fixtureServiceJson } from '../helpers/fixture.js';
+import { makeServiceRoot, trackServices, workersOnline, type RunningService } from '../helpers/service.js';
 import { linesOf, startCluster } from './cluster-service.js';
 
 const PROBE = fileURLToPath(new URL('./fixtures/module-probe.mjs', import.meta.url));
@@ -63,7 +64,7 @@ describe('workers: 2', () => {
     const warning = await svc.waitForLine((l) => l.type === 'ipc-unknown-message', 5_000);
     expect(warning).toMatchObject({ level: 'warn', pid: primary, workerPid: sent });
     expect(warning.message).toContain('"hello":"primary"');
-    expect(linesOf(svc, 'log-once')).toEqual([expect.objectContaining({ message: 'deprecated setting used', pid: primary })]);
+    expect(linesOf(svc, 'log-once')).toEqual([expect.objectContaining({ message: 'said once', pid: primary })]);
     expect((await request(port, '/hello')).status).toBe(200);
     expect(childPids(primary).sort()).toEqual([...workers].sort());
   });
@@ -74,7 +75,7 @@ describe('a service whose setup() starts a server of its own', () => {
   afterAll(() => services.cleanup());
 
   // The side server listens before the service's own (setup runs first), on a port of its own.
-  const SIDE_SERVER_ENTRY = HELLO_ENTRY.replace(
+  const SIDE_SERVER_ENTRY = FIXTURE_ENTRY.replace(
     'export default {',
     `import http from 'node:http';
 export default {
@@ -82,7 +83,7 @@ export default {
   );
 
   test('the primary takes only the service server for a worker listening: worker-online, up and respawns use its port', async () => {
-    const root = makeServiceRoot({ serviceJson: helloServiceJson({ workers: 2 }), entry: SIDE_SERVER_ENTRY });
+    const root = makeServiceRoot({ serviceJson: fixtureServiceJson(2), entry: SIDE_SERVER_ENTRY });
     const svc = services.start(root);
     const { port } = await svc.up();
     const online = await workersOnline(svc, 2);

@@ -1,28 +1,13 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
-import { request } from '../helpers/http.js';
-import { childPids } from '../helpers/proc.js';
+import { request, upReceiver } from '../helpers/http.js';
+import { holdPort } from '../../support/ports.js';
+import { childPids } from '../../support/proc.js';
 import { isWorkerOnline, makeServiceRoot, trackServices, type LogLine } from '../helpers/service.js';
-import { CLUSTER_ENTRY, clusterServiceJson, linesOf, startCluster } from './cluster-service.js';
+import { fixtureRoot, fixtureServiceJson } from '../helpers/fixture.js';
+import { linesOf, startCluster } from './cluster-service.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());
-
-/** A local stand-in for the platform endpoint LIFECYCLE_UP_URL points at; counts the POSTs. */
-async function upReceiver() {
-  const posts: string[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      posts.push(body);
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/up`, posts, close: () => server.close() };
-}
 
 test('SIGKILL one worker: a replacement listens within 1 s, every request meanwhile succeeds, "up" is not repeated', async () => {
   const receiver = await upReceiver();
@@ -58,15 +43,15 @@ test('SIGKILL one worker: a replacement listens within 1 s, every request meanwh
     expect(pids).toContain(replacement.workerPid);
     expect(linesOf(svc, 'up')).toHaveLength(1);
     expect(linesOf(svc, 'routes')).toHaveLength(1);
-    expect(receiver.posts).toEqual(['{"statusTrack":true}']);
+    expect(receiver.received.map((r) => r.body)).toEqual(['{"statusTrack":true}']);
   } finally {
-    receiver.close();
+    await receiver.close();
   }
 });
 
 test('workers that crash on boot every time: per-slot backoff doubles up to its cap, then the primary gives up with 71', async () => {
   const entry = `setImmediate(() => { throw new Error('cannot reach the database'); });\nexport default { routes: {} };\n`;
-  const root = makeServiceRoot({ serviceJson: { ...clusterServiceJson(2), routes: {} }, entry });
+  const root = makeServiceRoot({ serviceJson: fixtureServiceJson(2, { routes: {} }), entry });
   // Small delays so ten exits take seconds, not the 40 s the defaults need (unit-tested separately).
   const svc = services.start(root, { env: { LIFECYCLE_RESPAWN_BASE_MS: '50', LIFECYCLE_RESPAWN_MAX_MS: '200' } });
   const { code } = await svc.exited;
@@ -91,7 +76,7 @@ test('workers that crash on boot every time: per-slot backoff doubles up to its 
 });
 
 test('a worker whose entry module cannot load is a boot failure: the primary exits 78 at once, no respawn', async () => {
-  const root = makeServiceRoot({ serviceJson: clusterServiceJson(2), entry: `throw new Error('syntax is fine, config is not');` });
+  const root = makeServiceRoot({ serviceJson: fixtureServiceJson(2), entry: `throw new Error('syntax is fine, config is not');` });
   const svc = services.start(root);
   expect((await svc.exited).code).toBe(78);
   expect(linesOf(svc, 'worker-respawn')).toEqual([]);
@@ -100,16 +85,15 @@ test('a worker whose entry module cannot load is a boot failure: the primary exi
 });
 
 test('the port is taken: the workers exit 69 and so does the primary, no respawn', async () => {
-  const taken = createServer();
-  await new Promise<void>((resolve) => taken.listen(0, resolve));
+  const taken = await holdPort();
   try {
-    const root = makeServiceRoot({ serviceJson: clusterServiceJson(2), entry: CLUSTER_ENTRY });
-    const svc = services.start(root, { env: { PORT: String((taken.address() as AddressInfo).port) } });
+    const root = fixtureRoot(2);
+    const svc = services.start(root, { env: { PORT: String(taken.port) } });
     expect((await svc.exited).code).toBe(69);
     expect(linesOf(svc, 'worker-respawn')).toEqual([]);
     expect(linesOf(svc, 'boot-failed').some((l) => l.pid !== svc.child.pid && l.field === 'PORT')).toBe(true);
   } finally {
-    taken.close();
+    await taken.close();
   }
 });
 
@@ -123,7 +107,7 @@ test('PORT=0: when every worker was killed, the replacements listen on the port 
 });
 
 test('a bad LIFECYCLE_RESPAWN_BASE_MS is one line naming the variable and exit 64, before any worker is forked', async () => {
-  const root = makeServiceRoot({ serviceJson: clusterServiceJson(2), entry: CLUSTER_ENTRY });
+  const root = fixtureRoot(2);
   const svc = services.start(root, { env: { LIFECYCLE_RESPAWN_BASE_MS: 'fast' } });
   expect((await svc.exited).code).toBe(64);
   expect(linesOf(svc, 'boot-failed')).toEqual([expect.objectContaining({ field: 'LIFECYCLE_RESPAWN_BASE_MS', pid: svc.child.pid })]);

@@ -1,8 +1,9 @@
 import { afterEach, expect, test } from 'vitest';
 import { request, sleep } from '../helpers/http.js';
-import { childPids, isRunning } from '../helpers/proc.js';
-import { makeServiceRoot, trackServices, type RunningService } from '../helpers/service.js';
-import { CLUSTER_ENTRY, clusterServiceJson, linesOf, startCluster } from './cluster-service.js';
+import { childPids, isRunning } from '../../support/proc.js';
+import { fixtureRoot } from '../helpers/fixture.js';
+import { trackServices, type RunningService } from '../helpers/service.js';
+import { linesOf, startCluster } from './cluster-service.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());
@@ -121,7 +122,7 @@ test('SIGTERM while a respawn is pending: no worker is forked during the drain',
 });
 
 test('SIGTERM while the workers are still booting: exit 15 without serving, no worker left', async () => {
-  const root = makeServiceRoot({ serviceJson: clusterServiceJson(2), entry: CLUSTER_ENTRY });
+  const root = fixtureRoot(2);
   const svc = services.start(root);
   await svc.waitForLine((l) => l.type === 'lifecycle' && l.to === 'forkingCluster.starting' && l.pid === svc.child.pid);
   for (let i = 0; i < 200 && childPids(svc.child.pid!).length < 2; i++) await sleep(5);

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { request } from '../helpers/http.js';
 import { wrappers } from './dockerfile.js';
-import { CLI, helloServiceJson, makeServiceRoot, REPO, trackServices } from '../helpers/service.js';
+import { fixtureServiceJson } from '../helpers/fixture.js';
+import { CLI, makeServiceRoot, REPO, trackServices } from '../helpers/service.js';
 
 const HELLO = join(REPO, 'examples/hello');
 
@@ -87,7 +88,7 @@ describe('manifest examples/hello', () => {
 
 describe('manifest flags and service.json', () => {
   it('derives the CPU request from the resolved workers; without "workers" it needs --cpus', () => {
-    const root = makeServiceRoot({ serviceJson: { ...helloServiceJson(), workers: undefined, memory: 512 } });
+    const root = makeServiceRoot({ serviceJson: fixtureServiceJson(1, { workers: undefined, memory: 512 }) });
     const missing = manifest(root);
     expect(missing.status).toBe(64);
     expect(missing.errors[0].message).toMatch(/--cpus/);
@@ -96,10 +97,10 @@ describe('manifest flags and service.json', () => {
   });
 
   it('keeps service.json minReplicas 1 (with a warning) and defaults the minimum to 2', () => {
-    const one = manifest(makeServiceRoot({ serviceJson: helloServiceJson({ minReplicas: 1, memory: 128 }) }));
+    const one = manifest(makeServiceRoot({ serviceJson: fixtureServiceJson(1, { minReplicas: 1, memory: 128 }) }));
     expect(one.byKind('HorizontalPodAutoscaler').spec.minReplicas).toBe(1);
     expect(one.errors.some((l) => l.level === 'warn' && /minReplicas/.test(l.message))).toBe(true);
-    const unset = manifest(makeServiceRoot({ serviceJson: helloServiceJson({ memory: 128 }) }));
+    const unset = manifest(makeServiceRoot({ serviceJson: fixtureServiceJson(1, { memory: 128 }) }));
     expect(unset.byKind('HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 2, maxReplicas: 10 });
   });
 
@@ -133,11 +134,11 @@ describe('manifest flags and service.json', () => {
   });
 
   it('reports a bad service.json with the config errors, exit 78', () => {
-    const bad = manifest(makeServiceRoot({ serviceJson: helloServiceJson({ memory: '256MB' }) }));
+    const bad = manifest(makeServiceRoot({ serviceJson: fixtureServiceJson(1, { memory: '256MB' }) }));
     expect(bad.status).toBe(78);
     expect(bad.stdout).toBe('');
     expect(bad.errors[0]).toMatchObject({ type: 'manifest-failed', field: 'memory' });
-    const bounds = manifest(makeServiceRoot({ serviceJson: helloServiceJson({ minReplicas: 5, maxReplicas: 3 }) }));
+    const bounds = manifest(makeServiceRoot({ serviceJson: fixtureServiceJson(1, { minReplicas: 5, maxReplicas: 3 }) }));
     expect(bounds.status).toBe(78);
     expect(bounds.errors[0]).toMatchObject({ field: 'maxReplicas' });
     expect(manifest(makeServiceRoot({})).status).toBe(78);

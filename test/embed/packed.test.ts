@@ -6,7 +6,7 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { request, sleep } from '../helpers/http.js';
-import { childPids, isRunning } from '../helpers/proc.js';
+import { childPids, isRunning } from '../../support/proc.js';
 import { PACKAGE as packageJson, projectWithPackage } from '../helpers/packed.js';
 import { REPO, trackServices, workersOnline, type RunningService } from '../helpers/service.js';
 

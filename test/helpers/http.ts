@@ -38,3 +38,20 @@ export function connect(port: number): Promise<net.Socket> {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A stand-in on 127.0.0.1 for the platform's up endpoint (what LIFECYCLE_UP_URL points at): records every request, answers 'ok'. */
+export async function upReceiver() {
+  const received: Array<{ method: string; url: string; contentType?: string; body: string }> = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      received.push({ method: req.method!, url: req.url!, contentType: req.headers['content-type'], body });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return { url: `http://127.0.0.1:${port}/up`, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}

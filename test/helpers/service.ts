@@ -3,10 +3,13 @@
  * service root: real processes, real sockets, real signals.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { sleep } from './http.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = join(REPO, 'dist/src/cli/main.js');
@@ -27,26 +30,6 @@ export function makeServiceRoot(files: { serviceJson?: unknown; entry?: string; 
   }
   return root;
 }
-
-/** A service with a fast route `/hello` and a slow route `/slow?ms=N`. */
-export const HELLO_ENTRY = `
-export default {
-  routes: {
-    hello: (ctx) => { ctx.body = { hello: 'world', pid: process.pid }; },
-    slow: async (ctx) => {
-      const ms = Number(ctx.query.ms ?? 1000);
-      await new Promise((r) => setTimeout(r, ms));
-      ctx.body = { waitedMs: ms, pid: process.pid };
-    },
-  },
-};
-`;
-export const helloServiceJson = (extra: Record<string, unknown> = {}) => ({
-  workers: 1,
-  timeout: 10,
-  routes: { hello: { path: '/hello', public: true }, slow: { path: '/slow', public: true } },
-  ...extra,
-});
 
 export interface RunningService {
   child: ChildProcess;
@@ -144,6 +127,17 @@ export function startService(root: string, opts: StartOptions = {}): RunningServ
     },
   };
   return service;
+}
+
+/**
+ * Resolves once the process exited and its stdout/stderr were read to the end: `exited` follows
+ * the 'exit' event, which can come before the last lines were read from the pipes.
+ */
+export async function settled(svc: RunningService) {
+  const exit = await svc.exited;
+  const closed = (stream: Readable | null) => (stream && !stream.closed ? once(stream, 'close') : undefined);
+  await Promise.race([Promise.all([closed(svc.child.stdout), closed(svc.child.stderr)]), sleep(5_000)]);
+  return exit;
 }
 
 /** Kill every service a test started, whatever state it was left in. */

@@ -2,8 +2,9 @@
 import { afterEach, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { request } from '../helpers/http.js';
-import { listeningSockets } from '../helpers/proc.js';
-import { CLI, HELLO_ENTRY, helloServiceJson, makeServiceRoot, trackServices } from '../helpers/service.js';
+import { listeningSockets } from '../../support/proc.js';
+import { fixtureRoot } from '../helpers/fixture.js';
+import { CLI, trackServices } from '../helpers/service.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());
@@ -23,7 +24,7 @@ test('relays a service’s inspection events to a viewer, prints each transition
   viewer.on('message', (data) => seen.push(JSON.parse(data.toString())));
   await new Promise((resolve) => viewer.once('open', resolve));
 
-  const root = makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY });
+  const root = fixtureRoot(1);
   const svc = services.start(root, { args: ['--inspect-lifecycle=' + url] });
   await svc.up();
   svc.kill('SIGTERM');
@@ -49,7 +50,7 @@ test('a taken port is one clear error line and exit 69', async () => {
 });
 
 test('a URL that is not ws:// is a usage error naming the flag', async () => {
-  const root = makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY });
+  const root = fixtureRoot(1);
   const svc = services.start(root, { args: ['--inspect-lifecycle=http://127.0.0.1:1'] });
   expect((await svc.exited).code).toBe(64);
   expect(svc.output()).toContain('--inspect-lifecycle=\\"http://127.0.0.1:1\\" must be a ws:// or wss:// URL');

@@ -4,7 +4,8 @@
  */
 import { execFile } from 'node:child_process';
 import { afterEach, expect, test } from 'vitest';
-import { HELLO_ENTRY, REPO, helloServiceJson, makeServiceRoot, trackServices } from '../helpers/service.js';
+import { fixtureRoot } from '../helpers/fixture.js';
+import { REPO, trackServices } from '../helpers/service.js';
 import { deadInspectorUrl, startReceiver } from './receiver.js';
 
 const services = trackServices();
@@ -19,7 +20,7 @@ const BOOT_AND_DRAIN = ['boot', 'resolveWorkers', { servingInline: 'starting' },
 test('single-process: boot, listening, SIGTERM drain and exit reach the receiver; the environment does not', async () => {
   const receiver = await startReceiver();
   receivers.push(receiver);
-  const root = makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY });
+  const root = fixtureRoot(1);
   const svc = services.start(root, { args: [`--inspect-lifecycle=${receiver.url}`], env: { INSPECTOR_TEST_SECRET: 'hunter2-do-not-send' } });
   await svc.up();
   svc.kill('SIGTERM');
@@ -40,7 +41,7 @@ test('single-process: boot, listening, SIGTERM drain and exit reach the receiver
 test('cluster mode: the primary and every worker appear as their own actors; LIFECYCLE_INSPECT works like the flag', async () => {
   const receiver = await startReceiver();
   receivers.push(receiver);
-  const root = makeServiceRoot({ serviceJson: helloServiceJson({ workers: 2 }), entry: HELLO_ENTRY });
+  const root = fixtureRoot(2);
   const svc = services.start(root, { env: { LIFECYCLE_INSPECT: receiver.url }, args: ['--quiet'] });
   await svc.up();
   await expect.poll(() => receiver.roots().length, { timeout: 10_000 }).toBe(3);
@@ -73,7 +74,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 test('a dead inspector URL does not delay exit', async () => {
   const dead = await deadInspectorUrl();
-  const root = makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY });
+  const root = fixtureRoot(1);
   const without: number[] = [];
   const withDead: number[] = [];
   for (let round = 0; round < 3; round++) {

@@ -1,6 +1,7 @@
 /** A real WebSocket receiver on 127.0.0.1 that records what inspectors send it. */
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { freePort } from '../../support/ports.js';
 
 export type Received = Record<string, unknown> & {
   type: string;
@@ -39,9 +40,5 @@ export async function startReceiver() {
 
 /** A loopback URL where nothing listens: a port that was free a moment ago. */
 export async function deadInspectorUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `ws://127.0.0.1:${port}`;
+  return `ws://127.0.0.1:${await freePort()}`;
 }

@@ -1,21 +1,21 @@
-import net from 'node:net';
 import { afterEach, expect, test } from 'vitest';
+import { holdPort, type HeldPort } from '../../support/ports.js';
 import { request } from '../helpers/http.js';
-import { HELLO_ENTRY, helloServiceJson, makeServiceRoot, trackServices } from '../helpers/service.js';
+import { fixtureRoot } from '../helpers/fixture.js';
+import { trackServices } from '../helpers/service.js';
 
 const services = trackServices();
-const blockers: net.Server[] = [];
+const blockers: HeldPort[] = [];
 afterEach(async () => {
   await services.cleanup();
-  for (const server of blockers.splice(0)) server.close();
+  await Promise.all(blockers.splice(0).map((held) => held.close()));
 });
 
 test('linked mode with INSPECT_PORT taken: a debugger-unavailable warning names the port, the service still serves', async () => {
-  const blocker = net.createServer();
+  const blocker = await holdPort('127.0.0.1');
   blockers.push(blocker);
-  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-  const taken = (blocker.address() as net.AddressInfo).port;
-  const root = makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY });
+  const taken = blocker.port;
+  const root = fixtureRoot(1);
   const svc = services.start(root, { env: { SERVICE_LINKED: '1', INSPECT_PORT: String(taken) } });
   const { port } = await svc.up();
   const warning = await svc.waitForLine((l) => l.type === 'debugger-unavailable');

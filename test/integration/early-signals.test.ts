@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { sleep } from '../helpers/http.js';
-import { HELLO_ENTRY, helloServiceJson, makeServiceRoot, REPO, trackServices } from '../helpers/service.js';
+import { fixtureRoot } from '../helpers/fixture.js';
+import { REPO, trackServices } from '../helpers/service.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());
@@ -22,7 +23,7 @@ test.each([
   ['SIGTERM', 15],
   ['SIGINT', 2],
 ] as const)('%s while the CLI is still loading is held for the statechart: exit %i, never serves', async (signal, code) => {
-  const root = makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY });
+  const root = fixtureRoot(1);
   const hold = mkdtempSync(join(tmpdir(), 'hold-'));
   const svc = services.start(root, { nodeArgs: ['--import', REGISTER], env: { HOLD_DIR: hold } });
   await until(() => existsSync(join(hold, 'reached')));

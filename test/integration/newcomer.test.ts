@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { request } from '../helpers/http.js';
 import { projectWithPackage } from '../helpers/packed.js';
-import { childPids } from '../helpers/proc.js';
-import { freePort } from '../reliability/proc.js';
-import { helloServiceJson, HELLO_ENTRY, makeServiceRoot, REPO, trackServices } from '../helpers/service.js';
+import { freePort } from '../../support/ports.js';
+import { childPids } from '../../support/proc.js';
+import { fixtureRoot } from '../helpers/fixture.js';
+import { REPO, trackServices } from '../helpers/service.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());
@@ -56,21 +57,21 @@ describe('the README example in a project made by `npm init -y`', () => {
 
 describe('WORKERS', () => {
   test('WORKERS=2 over "workers": 1 forks two workers, and the up line says WORKERS won', async () => {
-    const svc = services.start(makeServiceRoot({ serviceJson: helloServiceJson({ workers: 1 }), entry: HELLO_ENTRY }), { env: { WORKERS: '2' } });
+    const svc = services.start(fixtureRoot(1), { env: { WORKERS: '2' } });
     const { line } = await svc.up();
     expect(line).toMatchObject({ mode: 'cluster', workers: 2, workersFrom: 'WORKERS' });
     await expect.poll(() => childPids(svc.child.pid!).length).toBe(2);
   });
 
   test('WORKERS=1 over "workers": 2 serves in one process', async () => {
-    const svc = services.start(makeServiceRoot({ serviceJson: helloServiceJson({ workers: 2 }), entry: HELLO_ENTRY }), { env: { WORKERS: '1' } });
+    const svc = services.start(fixtureRoot(2), { env: { WORKERS: '1' } });
     const { line } = await svc.up();
     expect(line).toMatchObject({ mode: 'single', workers: 1, workersFrom: 'WORKERS' });
     expect(childPids(svc.child.pid!)).toEqual([]);
   });
 
   test('linked mode with "workers": 2 runs one process and says why in a warning and the up line', async () => {
-    const svc = services.start(makeServiceRoot({ serviceJson: helloServiceJson({ workers: 2 }), entry: HELLO_ENTRY }), { env: { SERVICE_LINKED: '1', INSPECT_PORT: String(await freePort()) } });
+    const svc = services.start(fixtureRoot(2), { env: { SERVICE_LINKED: '1', INSPECT_PORT: String(await freePort()) } });
     const { line } = await svc.up();
     expect(line).toMatchObject({ mode: 'single', workers: 1, workersFrom: 'linked mode' });
     const warning = svc.lines.find((l) => l.type === 'config' && l.field === 'workers');
@@ -79,7 +80,7 @@ describe('WORKERS', () => {
 });
 
 test('LIFECYCLE_ACCESS_LOG=1: one access line per response; off by default', async () => {
-  const root = makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY });
+  const root = fixtureRoot(1);
   const on = services.start(root, { env: { LIFECYCLE_ACCESS_LOG: '1' } });
   const { port } = await on.up();
   await request(port, '/hello?x=1');

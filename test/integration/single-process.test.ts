@@ -4,12 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { connect, request, sleep } from '../helpers/http.js';
-import { childPids, listeningSockets } from '../helpers/proc.js';
-import { HELLO_ENTRY, helloServiceJson, makeServiceRoot, REPO, trackServices, type LogLine, type RunningService } from '../helpers/service.js';
+import { connect, request, sleep, upReceiver } from '../helpers/http.js';
+import { freePort, holdPort } from '../../support/ports.js';
+import { childPids, listeningSockets, parentPid } from '../../support/proc.js';
+import { FIXTURE_ENTRY, fixtureRoot } from '../helpers/fixture.js';
+import { makeServiceRoot, REPO, trackServices, type LogLine, type RunningService } from '../helpers/service.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());
@@ -22,59 +23,16 @@ function expectJsonLinesOnly(svc: RunningService) {
   for (const text of svc.output().split('\n').filter(Boolean)) expect(() => JSON.parse(text), text).not.toThrow();
 }
 
-/** An HTTP receiver on 127.0.0.1 that records the requests it gets (the platform's up endpoint). */
-async function startReceiver() {
-  const received: Array<{ method: string; url: string; contentType?: string; body: string }> = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      received.push({ method: req.method!, url: req.url!, contentType: req.headers['content-type'], body });
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}/up`, received, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
-/** A loopback port that nothing listens on (bound once, then released). */
-async function deadPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Hello plus a log-once route and what DETERMINISTIC_VARY was when the module was imported. */
-const FULL_ENTRY = `
-const varyAtImport = process.env.DETERMINISTIC_VARY ?? null;
-export default {
-  routes: {
-    hello: (ctx) => { ctx.body = { hello: 'world', pid: process.pid }; },
-    slow: async (ctx) => { await new Promise((r) => setTimeout(r, Number(ctx.query.ms ?? 1000))); ctx.body = { pid: process.pid }; },
-    once: (ctx) => { ctx.logOnce('said once'); ctx.logOnce('said once'); ctx.body = { pid: process.pid }; },
-    vary: (ctx) => { ctx.body = { varyAtImport }; },
-  },
-};
-`;
-const fullServiceJson = (extra: Record<string, unknown> = {}) => {
-  const base = helloServiceJson(extra);
-  return { ...base, routes: { ...base.routes, once: { path: '/once' }, vary: { path: '/vary' } } };
-};
-
 describe('workers: 1 serves from the main process', () => {
   let svc: RunningService;
   let port: number;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: Awaited<ReturnType<typeof upReceiver>>;
   // Its own tracker: afterEach must not kill the service shared by this block's tests.
   const shared = trackServices();
 
   beforeAll(async () => {
-    receiver = await startReceiver();
-    const root = makeServiceRoot({ serviceJson: fullServiceJson({ deterministicVary: true }), entry: FULL_ENTRY });
+    receiver = await upReceiver();
+    const root = fixtureRoot(1, { deterministicVary: true });
     svc = shared.start(root, { env: { LIFECYCLE_UP_URL: receiver.url, DETERMINISTIC_VARY: undefined } });
     port = (await svc.up()).port;
   });
@@ -92,6 +50,12 @@ describe('workers: 1 serves from the main process', () => {
       { id: 'slow', path: '/slow', public: true },
       { id: 'once', path: '/once', public: false },
       { id: 'vary', path: '/vary', public: false },
+      { id: 'send', path: '/send', public: false },
+      { id: 'stuck', path: '/stuck', public: false },
+      { id: 'work', path: '/work', public: false },
+      { id: 'boom', path: '/boom', public: false },
+      { id: 'reject', path: '/reject', public: false },
+      { id: 'slowBoom', path: '/slowBoom', public: false },
     ]);
     expect(routes.builtins).toEqual(['/healthcheck', '/_status']);
     expect(svc.lines.indexOf(routes)).toBeGreaterThan(svc.lines.indexOf(up));
@@ -111,7 +75,10 @@ describe('workers: 1 serves from the main process', () => {
   test('/healthcheck answers 200 with the routes and events', async () => {
     const reply = await request(port, '/healthcheck');
     expect(reply.status).toBe(200);
-    expect(parse(reply.body)).toEqual({ routes: { hello: '/hello', slow: '/slow', once: '/once', vary: '/vary' }, events: [] });
+    expect(parse(reply.body)).toEqual({
+      routes: { hello: '/hello', slow: '/slow', once: '/once', vary: '/vary', send: '/send', stuck: '/stuck', work: '/work', boom: '/boom', reject: '/reject', slowBoom: '/slowBoom' },
+      events: [],
+    });
   });
 
   test('LIFECYCLE_UP_URL receives exactly one POST of {"statusTrack":true}', async () => {
@@ -149,7 +116,7 @@ describe('workers: 1 serves from the main process', () => {
 
 describe('drain on SIGTERM', () => {
   test('a 1 s request in flight completes with 200 and Connection: close; exit 15 within 300 ms of it; new connections are refused', async () => {
-    const svc = services.start(makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY }));
+    const svc = services.start(fixtureRoot(1));
     const { port } = await svc.up();
     const agent = new http.Agent({ keepAlive: true });
     const slow = request(port, '/slow?ms=1000', { agent });
@@ -170,7 +137,7 @@ describe('drain on SIGTERM', () => {
   });
 
   test('an idle keep-alive connection does not delay exit (≤ 200 ms after SIGTERM)', async () => {
-    const svc = services.start(makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY }));
+    const svc = services.start(fixtureRoot(1));
     const { port } = await svc.up();
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const reply = await request(port, '/hello', { agent });
@@ -190,7 +157,7 @@ describe('drain on SIGTERM', () => {
   });
 
   test('SHUTDOWN_DELAY_MS=1000: /healthcheck answers 503 during the delay while other routes answer 200, all with Connection: close', async () => {
-    const svc = services.start(makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY }), { env: { SHUTDOWN_DELAY_MS: '1000' } });
+    const svc = services.start(fixtureRoot(1), { env: { SHUTDOWN_DELAY_MS: '1000' } });
     const { port } = await svc.up();
     const sentAt = performance.now();
     svc.kill('SIGTERM');
@@ -209,7 +176,7 @@ describe('drain on SIGTERM', () => {
   });
 
   test('SIGINT exits 2', async () => {
-    const svc = services.start(makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY }));
+    const svc = services.start(fixtureRoot(1));
     await svc.up();
     svc.kill('SIGINT');
     expect((await svc.exited).code).toBe(2);
@@ -219,18 +186,17 @@ describe('drain on SIGTERM', () => {
 
 describe('failures: one clear line and a documented exit code', () => {
   test('a port already in use exits 69 naming the port', async () => {
-    const blocker = net.createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const { port } = blocker.address() as net.AddressInfo;
+    const blocker = await holdPort('127.0.0.1');
+    const { port } = blocker;
     try {
-      const svc = services.start(makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY }), { env: { PORT: String(port) } });
+      const svc = services.start(fixtureRoot(1), { env: { PORT: String(port) } });
       expect((await svc.exited).code).toBe(69);
       const failed = await svc.waitForLine(ofType('boot-failed'));
       expect(failed).toMatchObject({ level: 'error', field: 'PORT' });
       expect(failed.message).toBe(`PORT ${port} is already in use; stop the other process or set PORT to a free port`);
       expect(svc.lines.filter(ofType('up'))).toEqual([]);
     } finally {
-      await new Promise((resolve) => blocker.close(resolve));
+      await blocker.close();
     }
   });
 
@@ -245,7 +211,7 @@ describe('failures: one clear line and a documented exit code', () => {
   });
 
   test('an invalid service.json exits 78 with one line per problem, naming field, value and fix', async () => {
-    const svc = services.start(makeServiceRoot({ serviceJson: { workers: 1, memory: 'lots', routes: { hello: { path: 'hello' } } }, entry: HELLO_ENTRY }));
+    const svc = services.start(makeServiceRoot({ serviceJson: { workers: 1, memory: 'lots', routes: { hello: { path: 'hello' } } }, entry: FIXTURE_ENTRY }));
     expect((await svc.exited).code).toBe(78);
     const failed = svc.lines.filter(ofType('boot-failed'));
     expect(failed.map((l) => l.field)).toEqual(['memory', 'routes.hello.path']);
@@ -255,14 +221,14 @@ describe('failures: one clear line and a documented exit code', () => {
   });
 
   test('a bad environment variable exits 64 naming it', async () => {
-    const svc = services.start(makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY }), { env: { SHUTDOWN_DELAY_MS: 'soon' } });
+    const svc = services.start(fixtureRoot(1), { env: { SHUTDOWN_DELAY_MS: 'soon' } });
     expect((await svc.exited).code).toBe(64);
     expect(await svc.waitForLine(ofType('boot-failed'))).toMatchObject({ field: 'SHUTDOWN_DELAY_MS', message: 'SHUTDOWN_DELAY_MS is "soon"; expected milliseconds from 0 to 600000' });
   });
 
   test('a dead LIFECYCLE_UP_URL is logged and the service keeps serving', async () => {
-    const url = `http://127.0.0.1:${await deadPort()}/up`;
-    const svc = services.start(makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY }), { env: { LIFECYCLE_UP_URL: url } });
+    const url = `http://127.0.0.1:${await freePort()}/up`;
+    const svc = services.start(fixtureRoot(1), { env: { LIFECYCLE_UP_URL: url } });
     const { port } = await svc.up();
     expect(await svc.waitForLine(ofType('up-notify-failed'))).toMatchObject({ level: 'warn', url });
     expect((await request(port, '/hello')).status).toBe(200);
@@ -300,7 +266,7 @@ describe('entry modules', () => {
 
 describe('linked mode', () => {
   test('with workers: 4 still one process; the debugger answers on 127.0.0.1:5858, bound to loopback only', async () => {
-    const root = makeServiceRoot({ serviceJson: helloServiceJson({ workers: 4 }), entry: HELLO_ENTRY });
+    const root = fixtureRoot(4);
     for (const linked of [{ SERVICE_LINKED: '1', VTEX_APP_LINK: undefined }, { VTEX_APP_LINK: '1', SERVICE_LINKED: undefined }]) {
       const svc = services.start(root, { env: { ...linked, INSPECT_PORT: undefined } });
       const { port, line } = await svc.up();
@@ -326,8 +292,8 @@ describe('linked mode', () => {
   });
 
   test('node started with --inspect keeps its own debugger and opens no second one', async () => {
-    const inspectPort = await deadPort();
-    const svc = services.start(makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY }), {
+    const inspectPort = await freePort();
+    const svc = services.start(fixtureRoot(1), {
       env: { SERVICE_LINKED: '1', INSPECT_PORT: String(inspectPort) },
       nodeArgs: ['--inspect=127.0.0.1:0'],
     });
@@ -343,10 +309,9 @@ describe('linked mode', () => {
 
 describe('the bin', () => {
   const bin = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['service-lifecycle']!;
-  const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]);
 
   test('package.json bin runs the service itself: the pid that answers is the pid spawned', async () => {
-    const root = makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY });
+    const root = fixtureRoot(1);
     const svc = services.start(root, { command: [process.execPath, join(REPO, bin), 'start', root] });
     const { port } = await svc.up();
     expect(parse((await request(port, '/hello')).body).pid).toBe(svc.child.pid);
@@ -354,7 +319,7 @@ describe('the bin', () => {
   });
 
   test('`npx service-lifecycle start <root>` from the repo root serves, from a node process running the bin without a wrapper', async () => {
-    const root = makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY });
+    const root = fixtureRoot(1);
     // --no: never fetch a same-named package from the registry if the local bin were not found.
     const npx = services.start(root, { command: ['npx', '--no', 'service-lifecycle', 'start', root], cwd: REPO });
     const { port, line } = await npx.up(20_000);
@@ -366,7 +331,7 @@ describe('the bin', () => {
       expect(cmdline.slice(1, 4)).toEqual([expect.stringMatching(/service-lifecycle$/), 'start', root]);
       expect(childPids(pid)).toEqual([]);
       let ancestor = pid;
-      while (ancestor > 1 && ancestor !== npx.child.pid) ancestor = parentOf(ancestor);
+      while (ancestor > 1 && ancestor !== npx.child.pid) ancestor = parentPid(ancestor) ?? 0; // 0: gone, not a descendant
       expect(ancestor).toBe(npx.child.pid);
       process.kill(pid, 'SIGTERM');
       expect((await npx.exited).code).toBe(15);

@@ -6,12 +6,12 @@
  * processes, an in-flight request still pending, the exit code, no worker left behind).
  */
 import { writeFileSync, existsSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'vitest';
 import { request, sleep } from '../helpers/http.js';
-import { childPids, isRunning, listeningSockets } from '../helpers/proc.js';
+import { holdPort, type HeldPort } from '../../support/ports.js';
+import { childPids, isRunning, listeningSockets } from '../../support/proc.js';
 import { makeServiceRoot, type RunningService, type trackServices } from '../helpers/service.js';
 import { expectedExitCode, stepsOf, type ModelPath, type ModelStep } from './model.js';
 
@@ -66,10 +66,10 @@ interface World {
   port?: number;
   workers: number[];
   held?: Promise<unknown>;
-  blocker?: Server;
+  blocker?: HeldPort;
 }
 
-function setUp(mode: Mode, path: ModelPath, services: ReturnType<typeof trackServices>, blocker?: Server): World {
+function setUp(mode: Mode, path: ModelPath, services: ReturnType<typeof trackServices>, blocker?: HeldPort): World {
   const events = stepsOf(path).map((s) => s.event.type);
   const serviceJson = events.includes('xstate.error.actor.loadConfig')
     ? { workers: mode === 'single' ? 1 : 2, timeout: 'soon' }
@@ -78,7 +78,7 @@ function setUp(mode: Mode, path: ModelPath, services: ReturnType<typeof trackSer
   const svc = services.start(root, {
     nodeArgs: ['--import', pathToFileURL(join(root, 'crash-hook.mjs')).href],
     env: {
-      PORT: blocker ? String((blocker.address() as AddressInfo).port) : '0',
+      PORT: blocker ? String(blocker.port) : '0',
       // Killed workers come back fast, so the crash-loop limit is reached in well under a second.
       LIFECYCLE_RESPAWN_BASE_MS: '10',
       LIFECYCLE_RESPAWN_MAX_MS: '10',
@@ -152,11 +152,8 @@ async function observe(w: World, mode: Mode, state: string) {
 
 export async function replayAgainstProcess(mode: Mode, path: ModelPath, services: ReturnType<typeof trackServices>) {
   const steps = stepsOf(path);
-  let blocker: Server | undefined;
-  if (steps.some((s) => s.event.type === 'xstate.error.actor.startInline')) {
-    blocker = createServer();
-    await new Promise<void>((resolve) => blocker!.listen(0, '127.0.0.1', resolve));
-  }
+  let blocker: HeldPort | undefined;
+  if (steps.some((s) => s.event.type === 'xstate.error.actor.startInline')) blocker = await holdPort('127.0.0.1');
   try {
     const w = setUp(mode, path, services, blocker);
     await lifecycleLine(w, null, 'boot');
@@ -171,6 +168,6 @@ export async function replayAgainstProcess(mode: Mode, path: ModelPath, services
     // No worker outlives the primary.
     for (const pid of w.workers) await expect.poll(() => isRunning(pid), { timeout: 5_000 }).toBe(false);
   } finally {
-    await new Promise((resolve) => (blocker ? blocker.close(resolve) : resolve(undefined)));
+    await blocker?.close();
   }
 }

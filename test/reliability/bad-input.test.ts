@@ -4,12 +4,12 @@
  * process and no listening socket behind. Invalid `workers` is not an error: it falls back to the
  * CPU count with a warning (spec FR-11).
  */
-import net from 'node:net';
 import { cpus } from 'node:os';
 import { afterAll, describe, expect, test } from 'vitest';
-import { CLI, makeServiceRoot, startService, type LogLine, type StartOptions } from '../helpers/service.js';
-import { freePort, portIsFree, processesWithEnv, settled } from './proc.js';
-import { RELIABILITY_ENTRY, reliabilityServiceJson } from './service.js';
+import { CLI, makeServiceRoot, settled, startService, type LogLine, type StartOptions } from '../helpers/service.js';
+import { freePort, holdPort, portIsFree, type HeldPort } from '../../support/ports.js';
+import { processesWithEnv } from '../../support/proc.js';
+import { FIXTURE_ENTRY, fixtureServiceJson } from '../helpers/fixture.js';
 import { sleep } from '../helpers/http.js';
 import { MAX_WORKERS } from '../../src/config/workers.js';
 
@@ -37,7 +37,7 @@ interface BadInput {
   warns?: RegExp;
 }
 
-const routes = (extra: Record<string, unknown> = {}, workers = 1) => reliabilityServiceJson(workers, extra);
+const routes = (extra: Record<string, unknown> = {}, workers = 1) => fixtureServiceJson(workers, extra);
 const ENTRY_WITH = (routesCode: string) => `export default { routes: { ${routesCode} } };`;
 const HELLO_ONLY = { workers: 1, routes: { hello: { path: '/hello' } } };
 
@@ -152,13 +152,12 @@ describe('bad input: one line naming the field and the fix, the documented exit 
   test.concurrent.each(CASES)('$name → exit $code', { timeout: 60_000 }, (c) => slot(async () => {
     tried.push(c.name);
     const serviceJson = c.serviceJson === undefined ? routes({}, c.workers ?? 1) : c.serviceJson === null ? undefined : c.serviceJson;
-    const root = makeServiceRoot({ serviceJson, entry: c.entry === undefined ? RELIABILITY_ENTRY : (c.entry ?? undefined), entryName: c.entryName });
-    let holder: net.Server | undefined;
+    const root = makeServiceRoot({ serviceJson, entry: c.entry === undefined ? FIXTURE_ENTRY : (c.entry ?? undefined), entryName: c.entryName });
+    let holder: HeldPort | undefined;
     let port: number | undefined = await freePort();
     if (c.portInUse) {
-      holder = net.createServer();
-      await new Promise<void>((resolve) => holder!.listen(0, resolve));
-      port = (holder.address() as net.AddressInfo).port;
+      holder = await holdPort();
+      port = holder.port;
     }
     if (c.env?.PORT || c.args?.includes('--port')) port = undefined;
     const { svc, marker } = run(root, { env: { ...(port !== undefined ? { PORT: String(port) } : {}), ...c.env }, args: c.args, cli: c.cli?.(root) });
@@ -187,14 +186,14 @@ describe('bad input: one line naming the field and the fix, the documented exit 
     } finally {
       svc.kill('SIGKILL');
       await svc.exited;
-      await new Promise((resolve) => (holder ? holder.close(resolve) : resolve(undefined)));
+      await holder?.close();
     }
     await expectNothingLeft(marker, c.portInUse ? undefined : port);
   }));
 
   test.concurrent.each(WORKER_FALLBACKS)('workers: $value → warning, falls back to $workers', { timeout: 60_000 }, (c) => slot(async () => {
     tried.push(`workers ${JSON.stringify(c.value)}`);
-    const root = makeServiceRoot({ serviceJson: routes({ workers: c.value }), entry: RELIABILITY_ENTRY });
+    const root = makeServiceRoot({ serviceJson: routes({ workers: c.value }), entry: FIXTURE_ENTRY });
     const port = await freePort();
     const { svc, marker } = run(root, { env: { PORT: String(port) } });
     try {

@@ -4,10 +4,9 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { request, sleep } from '../helpers/http.js';
-import { isRunning } from '../helpers/proc.js';
-import { trackServices, type LogLine, type RunningService } from '../helpers/service.js';
-import { processesWithEnv, settled } from './proc.js';
-import { reliabilityRoot } from './service.js';
+import { isRunning, processesWithEnv } from '../../support/proc.js';
+import { isWorkerOnline, settled, trackServices, workersOnline, type LogLine } from '../helpers/service.js';
+import { fixtureRoot } from '../helpers/fixture.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());
@@ -17,7 +16,7 @@ const PROMPT_EXIT_MS = 3_000;
 
 function boot(workers: number) {
   const marker = `crash-${workers}-${process.pid}-${Date.now()}-${Math.random()}`;
-  const svc = services.start(reliabilityRoot(workers), { env: { RELIABILITY_MARKER: marker } });
+  const svc = services.start(fixtureRoot(workers), { env: { RELIABILITY_MARKER: marker } });
   return { svc, marker };
 }
 
@@ -26,10 +25,6 @@ const mentions = (text: string) => (l: LogLine) => JSON.stringify(l).includes(te
 async function waitGone(marker: string) {
   for (let i = 0; i < 50 && processesWithEnv('RELIABILITY_MARKER', marker).length > 0; i++) await sleep(100);
   return processesWithEnv('RELIABILITY_MARKER', marker);
-}
-
-async function onlineWorkers(svc: RunningService, count: number) {
-  await svc.waitForLine(() => svc.lines.filter((l) => l.type === 'worker-online').length >= count, 20_000);
 }
 
 describe('single-process mode', () => {
@@ -68,7 +63,7 @@ describe('cluster mode (workers: 2)', () => {
   test('an uncaught exception in a route: that worker is respawned, the other keeps serving', async () => {
     const { svc } = boot(2);
     const { port } = await svc.up();
-    await onlineWorkers(svc, 2);
+    await workersOnline(svc, 2, 20_000);
     const tag = `t${Date.now()}`;
     const victim = JSON.parse((await request(port, `/boom?tag=${tag}`)).body).pid as number;
     await svc.waitForLine(mentions(`route-boom-${tag}`));
@@ -80,7 +75,7 @@ describe('cluster mode (workers: 2)', () => {
     }
     expect(during.map((r) => r.status)).toEqual(Array(20).fill(200));
     expect(during.some((r) => JSON.parse(r.body).pid === victim)).toBe(false);
-    await onlineWorkers(svc, 3);
+    await workersOnline(svc, 3, 20_000);
     const exitLine = await svc.waitForLine((l) => /^worker-(exit|respawn)$/.test(String(l.type)) && l.workerPid === victim);
     expect(exitLine.code).toBe(70);
     expect(isRunning(victim)).toBe(false);
@@ -95,7 +90,7 @@ describe('cluster mode (workers: 2)', () => {
   test('an exception thrown while draining still ends in exit, without waiting for the deadline', async () => {
     const { svc, marker } = boot(2);
     const { port } = await svc.up();
-    await onlineWorkers(svc, 2);
+    await workersOnline(svc, 2, 20_000);
     const tag = `t${Date.now()}`;
     void request(port, `/slowBoom?ms=500&tag=${tag}`).catch(() => undefined);
     await sleep(150);
@@ -106,7 +101,7 @@ describe('cluster mode (workers: 2)', () => {
     expect(exit.at - t0).toBeLessThan(PROMPT_EXIT_MS);
     expect(svc.lines.some((l) => l.type === 'crash' && String(l.error).includes(`drain-boom-${tag}`))).toBe(true);
     // Draining: the crashed worker is not replaced.
-    expect(svc.lines.filter((l) => l.type === 'worker-online')).toHaveLength(2);
+    expect(svc.lines.filter(isWorkerOnline)).toHaveLength(2);
     expect(await waitGone(marker)).toEqual([]);
   });
 });
@@ -115,7 +110,7 @@ describe.each([1, 2])('workers: %i', (workers) => {
   test('an unhandled rejection is logged and serving continues in the same process', async () => {
     const { svc } = boot(workers);
     const { port } = await svc.up();
-    if (workers > 1) await onlineWorkers(svc, workers);
+    if (workers > 1) await workersOnline(svc, workers, 20_000);
     const tag = `t${Date.now()}`;
     const pid = JSON.parse((await request(port, `/reject?tag=${tag}`)).body).pid as number;
     const line = await svc.waitForLine(mentions(`route-rejection-${tag}`));
@@ -123,7 +118,7 @@ describe.each([1, 2])('workers: %i', (workers) => {
     expect(line.level).toBe('warn');
     for (let i = 0; i < 5; i++) expect((await request(port, '/hello')).status).toBe(200);
     expect(isRunning(pid)).toBe(true);
-    expect(svc.lines.filter((l) => l.type === 'worker-online')).toHaveLength(workers > 1 ? workers : 0);
+    expect(svc.lines.filter(isWorkerOnline)).toHaveLength(workers > 1 ? workers : 0);
     svc.kill('SIGTERM');
     expect((await svc.exited).code).toBe(15);
   });

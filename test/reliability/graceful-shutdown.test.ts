@@ -8,10 +8,10 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { createActor, fromCallback, fromPromise } from 'xstate';
 import { lifecycleMachine } from '../../machines/lifecycle.js';
 import { connect, request, sleep } from '../helpers/http.js';
-import { makeServiceRoot, trackServices } from '../helpers/service.js';
+import { makeServiceRoot, settled, trackServices, workersOnline } from '../helpers/service.js';
 import { closedAt, rawGet } from './raw-http.js';
-import { MODES, RELIABILITY_ENTRY, reliabilityRoot, reliabilityServiceJson } from './service.js';
-import { processesWithEnv, settled } from './proc.js';
+import { FIXTURE_ENTRY, fixtureRoot, fixtureServiceJson, MODES } from '../helpers/fixture.js';
+import { processesWithEnv } from '../../support/proc.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());
@@ -30,9 +30,9 @@ const QUIET_RTT_MS = 2;
 const SETTLE_AFTER_BOOT_MS = 300;
 
 async function boot(workers: number, env: Record<string, string> = {}) {
-  const svc = services.start(reliabilityRoot(workers), { env });
+  const svc = services.start(fixtureRoot(workers), { env });
   const { port } = await svc.up();
-  if (workers > 1) await svc.waitForLine(() => svc.lines.filter((l) => l.type === 'worker-online').length >= workers);
+  if (workers > 1) await workersOnline(svc, workers);
   return { svc, port };
 }
 
@@ -186,8 +186,8 @@ describe.each(MODES)('graceful shutdown, $mode mode', ({ workers }) => {
   test('a signal while the entry module is still loading exits with the signal code and never serves', async () => {
     const marker = `slow-boot-${workers}-${process.pid}-${Date.now()}`;
     const root = makeServiceRoot({
-      serviceJson: reliabilityServiceJson(workers),
-      entry: `await new Promise((r) => setTimeout(r, 3000));\n${RELIABILITY_ENTRY}`,
+      serviceJson: fixtureServiceJson(workers),
+      entry: `await new Promise((r) => setTimeout(r, 3000));\n${FIXTURE_ENTRY}`,
     });
     const svc = services.start(root, { env: { RELIABILITY_MARKER: marker } });
     await svc.waitForLine((l) => l.type === 'lifecycle' && /starting/.test(String(l.to)));
@@ -207,7 +207,7 @@ describe.each(MODES)('graceful shutdown, $mode mode', ({ workers }) => {
 describe('a signal before listening, at the statechart level', () => {
   // Typed as the machine's own actors (`as never`): these stand-ins only ever hang or record a call.
   const never = fromPromise(() => new Promise<never>(() => {})) as never;
-  const config = { root: '/nowhere', serviceJson: reliabilityServiceJson(1), runtime: {} } as never;
+  const config = { root: '/nowhere', serviceJson: fixtureServiceJson(1), runtime: {} } as never;
 
   test.each([
     { state: 'boot', signal: 'SIGTERM', code: 15 },

@@ -5,16 +5,16 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { request, sleep } from '../helpers/http.js';
-import { trackServices, workersOnline, type RunningService } from '../helpers/service.js';
-import { processesWithEnv, settled } from './proc.js';
-import { MODES, reliabilityRoot } from './service.js';
+import { processesWithEnv } from '../../support/proc.js';
+import { fixtureRoot, MODES } from '../helpers/fixture.js';
+import { settled, trackServices, workersOnline, type RunningService } from '../helpers/service.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());
 
 function boot(workers: number) {
   const marker = `hangup-${workers}-${process.pid}-${Date.now()}-${Math.random()}`;
-  const svc = services.start(reliabilityRoot(workers), { env: { RELIABILITY_MARKER: marker } });
+  const svc = services.start(fixtureRoot(workers), { env: { RELIABILITY_MARKER: marker } });
   return { svc, marker };
 }
 

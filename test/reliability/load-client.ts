@@ -4,7 +4,7 @@
  * when its connection is refused (the listener is closed), at its request cap, or at the time cap.
  */
 import http from 'node:http';
-import { BODY_END } from './service.js';
+import { BODY_END } from '../helpers/fixture.js';
 
 export type Outcome = 'ok' | 'refused' | 'reset' | 'truncated' | 'serverError' | 'otherStatus' | 'timeout';
 

@@ -5,19 +5,19 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { connect, request, sleep } from '../helpers/http.js';
-import { listeningSockets } from '../helpers/proc.js';
-import { CLI, trackServices } from '../helpers/service.js';
-import { freePort, isLoopback } from './proc.js';
+import { freePort } from '../../support/ports.js';
+import { isLoopback, listeningSockets } from '../../support/proc.js';
+import { CLI, trackServices, workersOnline } from '../helpers/service.js';
 import { closedAt, rawGet } from './raw-http.js';
-import { MODES, reliabilityRoot } from './service.js';
+import { fixtureRoot, MODES } from '../helpers/fixture.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());
 
 async function boot(workers: number, env: Record<string, string> = {}, args: string[] = []) {
-  const svc = services.start(reliabilityRoot(workers), { env, args });
+  const svc = services.start(fixtureRoot(workers), { env, args });
   const { port } = await svc.up();
-  if (workers > 1) await svc.waitForLine(() => svc.lines.filter((l) => l.type === 'worker-online').length >= workers);
+  if (workers > 1) await workersOnline(svc, workers);
   return { svc, port };
 }
 

@@ -4,10 +4,9 @@
  */
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { sleep } from '../helpers/http.js';
-import { trackServices, type RunningService } from '../helpers/service.js';
+import { settled, trackServices, workersOnline, type RunningService } from '../helpers/service.js';
 import { addFigures, emptyFigures, failed, lostAccepted, probe, recordResult, startLoad, type LoadFigures } from './load-client.js';
-import { settled } from './proc.js';
-import { MODES, reliabilityRoot } from './service.js';
+import { fixtureRoot, MODES } from '../helpers/fixture.js';
 
 const TRIALS = 20;
 /** Load before the signal: a short burst, so 20 trials per mode fit the suite's time budget. */
@@ -78,7 +77,7 @@ afterAll(() => {
 
 describe.each(MODES)('SIGTERM under load, $mode mode', ({ mode, workers }) => {
   test(`${TRIALS} trials: nothing accepted is lost, late connections are refused`, { timeout: 150_000 }, async () => {
-    const root = reliabilityRoot(workers);
+    const root = fixtureRoot(workers);
     const total: Totals = { ...emptyFigures(), trials: 0, flips: [], lostAccepted: 0, serverAccepted: 0 };
     totals.set(mode, total);
     let unacceptedResets = 0;
@@ -87,7 +86,7 @@ describe.each(MODES)('SIGTERM under load, $mode mode', ({ mode, workers }) => {
       const delayed = trial % 2 === 1;
       const svc = services.start(root, { env: { SHUTDOWN_DELAY_MS: delayed ? String(SHUTDOWN_DELAY_MS) : undefined } });
       const { port } = await svc.up();
-      if (workers > 1) await svc.waitForLine(() => svc.lines.filter((l) => l.type === 'worker-online').length >= workers);
+      if (workers > 1) await workersOnline(svc, workers);
       const load = startLoad(port, { keepAliveClients: 50, newConnectionClients: 50, path: '/work', maxRequests: 400, maxMs: 5_000 });
       let signalAt = Infinity;
       const health = delayed ? pollHealth(port, load.figures, () => signalAt) : undefined;

@@ -2,8 +2,7 @@
  * `serveHttp`: any request listener served with the drain, on a real socket. The readiness flip is
  * the drain's, not the app's: once draining, the health path answers 503 before the app sees it.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, test } from 'vitest';
 import { readRuntimeEnv } from '../../src/config/env.js';
 import { LifecycleError } from '../../src/core/errors.js';
@@ -11,6 +10,7 @@ import { EXIT } from '../../src/core/exit-codes.js';
 import type { HttpRunner } from '../../src/core/types.js';
 import { serveHttp, type ServeOptions } from '../../src/serving/http-runner.js';
 import { request } from '../helpers/http.js';
+import { holdPort } from '../../support/ports.js';
 
 const runtime = { ...readRuntimeEnv({}), port: 0 };
 /** A plain listener (no Koa): answers every request with what it saw. */
@@ -78,15 +78,14 @@ test('drain() resolves once the listener is closed, and counts what it served', 
 });
 
 test('a port that is taken rejects with the listen exit code, naming the port', async () => {
-  const blocker = createServer();
-  await new Promise<void>((resolve) => blocker.listen(0, resolve));
-  const port = (blocker.address() as AddressInfo).port;
+  const blocker = await holdPort();
+  const { port } = blocker;
   try {
     const err = await serveHttp(echo, { runtime: { ...runtime, port } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LifecycleError);
     expect((err as LifecycleError).exitCode).toBe(EXIT.LISTEN_FAILED);
     expect((err as LifecycleError).message).toBe(`PORT ${port} is already in use; stop the other process or set PORT to a free port`);
   } finally {
-    blocker.close();
+    await blocker.close();
   }
 });
