@@ -16,8 +16,11 @@ export function localChannel<ToPrimary, ToWorker>(
   const source = { pid: process.pid, slot: 0 };
   return {
     logOnce: (message) => void logOnce(message),
-    // Loaded on the first /_status, not at boot.
-    statusTrack: () => void import('./status.js').then(({ logStatusLine }) => logStatusLine('single', stats())),
+    statusTrack: () => {
+      // The counts as of the request; the module that prints them loads on the first /_status, not at boot.
+      const now = stats();
+      void import('./status.js').then(({ logStatusLine }) => logStatusLine('single', now));
+    },
     send: (message) =>
       queueMicrotask(() => {
         if (!onWorkerMessage) return warn('ipc-unknown-message', { message: preview(message), note: 'no onWorkerMessage; ignored' });
