@@ -8,7 +8,7 @@ import { lifecycleMachine } from 'service-lifecycle/machine';
 import type { LoadedConfig, Runner } from 'service-lifecycle/types';
 
 test('the README provide() example types and runs', async () => {
-  const config: LoadedConfig = { root: '/srv/hello', serviceJson: { workers: 1, timeout: 2 }, runtime: { port: 0, linked: false, inspectPort: 5858, shutdownDelayMs: 0, keepAliveTimeoutMs: 5000, headersTimeoutMs: 60000, requestTimeoutMs: 300000 } };
+  const config: LoadedConfig = { root: '/srv/hello', serviceJson: { workers: 1, timeout: 2 }, runtime: { port: 0, linked: false, inspectPort: 5858, shutdownDelayMs: 0, keepAliveTimeoutMs: 5000, headersTimeoutMs: 60000, requestTimeoutMs: 300000, accessLog: false } };
   const drained: string[] = [];
   const runner: Runner = {
     mode: 'single',
