@@ -1,10 +1,15 @@
 /**
  * `start --inspect-lifecycle` against a real WebSocket receiver: the events arrive (both modes),
- * the environment does not, and a dead inspector URL neither delays exit nor keeps a process alive.
+ * the environment does not, and a dead inspector URL neither delays exit nor keeps a process alive;
+ * it is said once, and the service connects by itself when `inspect` starts.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { HELLO_ENTRY, REPO, helloServiceJson, makeServiceRoot, trackServices } from '../helpers/service.js';
+import { request, sleep } from '../helpers/http.js';
+import { CLI, HELLO_ENTRY, REPO, helloServiceJson, makeServiceRoot, trackServices, workersOnline } from '../helpers/service.js';
 import { deadInspectorUrl, startReceiver } from './receiver.js';
 
 const services = trackServices();
@@ -90,7 +95,7 @@ test('the inspector connection never keeps a process alive (dead URL and live re
   receivers.push(receiver);
   const script = (url: string) =>
     `import { connectInspector } from './dist/src/inspector/connect.js';
-     const inspector = connectInspector(${JSON.stringify(url)}, 'probe');
+     const inspector = connectInspector(${JSON.stringify(url)}, { role: 'main' });
      inspector.inspect.next({ type: '@xstate.event', actorRef: { sessionId: 'x:0' }, event: { type: 'PING' }, rootId: 'x:0' });`;
   const run = (url: string) =>
     new Promise<{ code: number | null; ms: number }>((resolve) => {
@@ -104,4 +109,35 @@ test('the inspector connection never keeps a process alive (dead URL and live re
   // Ended on its own (exit code 0), long before the first retry or the 10 s kill.
   expect(dead.code).toBe(0);
   expect(live.code).toBe(0);
+});
+
+test('an unreachable inspector is one inspector-unreachable warning (token hidden, the fix), from the primary only; the service serves', async () => {
+  const dead = await deadInspectorUrl();
+  const root = makeServiceRoot({ serviceJson: helloServiceJson({ workers: 2 }), entry: HELLO_ENTRY });
+  const svc = services.start(root, { args: ['--quiet'], env: { LIFECYCLE_INSPECT: `${dead}/?token=sekrit-token-value` } });
+  const { port } = await svc.up();
+  await workersOnline(svc, 2);
+  expect((await request(port, '/hello')).status).toBe(200);
+  await sleep(2_500); // two retries of every process
+  const warnings = svc.lines.filter((l) => l.type === 'inspector-unreachable');
+  expect(warnings).toEqual([
+    expect.objectContaining({ level: 'warn', url: `${dead}/?token=…`, error: 'ECONNREFUSED', fix: `start it: service-lifecycle inspect --port ${new URL(dead).port}`, pid: svc.child.pid }),
+  ]);
+  expect(svc.output()).not.toContain('sekrit-token-value');
+  svc.kill('SIGTERM');
+  expect((await svc.exited).code).toBe(15);
+});
+
+test('a service started before `inspect` connects by itself once it listens (token from the file)', async () => {
+  const dead = await deadInspectorUrl();
+  const env = { XDG_RUNTIME_DIR: mkdtempSync(join(tmpdir(), 'inspect-token-')) };
+  const root = makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY });
+  const svc = services.start(root, { args: [`--inspect-lifecycle=${dead}`], env });
+  await svc.up();
+  await svc.waitForLine((l) => l.type === 'inspector-unreachable');
+  const inspector = services.start('', { command: [process.execPath, CLI, 'inspect', '--port', new URL(dead).port], env });
+  await inspector.waitForLine((l) => l.type === 'inspected' && l.state === 'servingInline.serving' && l.actor === `lifecycle (main ${svc.child.pid})`);
+  svc.kill('SIGTERM');
+  await inspector.waitForLine((l) => l.type === 'inspected' && l.state === 'exited');
+  expect((await svc.exited).code).toBe(15);
 });
