@@ -19,7 +19,6 @@ export interface Publisher {
 
 interface Tracked extends LiveProcess {
   rootSession?: string;
-  name?: string;
   connected: boolean;
 }
 
@@ -28,7 +27,6 @@ type Inspection = {
   sessionId: string;
   rootId?: string;
   parentId?: string;
-  name?: string;
   createdAt?: string;
   event?: { type: string };
   snapshot?: { status?: string; value?: unknown; context?: { exitCode?: number; error?: unknown } };
@@ -47,12 +45,6 @@ export class LiveModel {
     return { processes: [...this.processes.values()].map(shown), log: this.log.slice(-500) };
   }
 
-  /** The name its root actor registered with: `lifecycle (worker 1234)`. */
-  nameOf(pid: number): string {
-    const p = this.processes.get(pid);
-    return p?.name ?? `lifecycle (${p?.role ?? '?'} ${pid})`;
-  }
-
   /** A publisher said who it is. The same process again (a reconnect) keeps what is known of it. */
   hello(conn: Publisher, msg: ProcessHello) {
     conn.pid = msg.pid;
@@ -68,7 +60,6 @@ export class LiveModel {
     if (!p) return;
     if (msg.type === '@xstate.actor' && !msg.parentId) {
       p.rootSession = msg.sessionId;
-      p.name = msg.name;
       return;
     }
     if (msg.type !== '@xstate.snapshot' || msg.sessionId !== (msg.rootId ?? p.rootSession)) return;
@@ -173,6 +164,6 @@ export class LiveModel {
 
 const who = (p: LiveProcess) => ({ pid: p.pid, role: p.role, slot: p.slot, ppid: p.ppid });
 
-function shown({ rootSession: _session, name: _name, connected: _connected, ...process }: Tracked): LiveProcess {
+function shown({ rootSession: _session, connected: _connected, ...process }: Tracked): LiveProcess {
   return process;
 }

@@ -13,7 +13,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { pageAssets } from './assets.js';
 import { LiveModel, type Publisher } from './live-model.js';
 import type { LiveDelta, LiveDiagram } from './page/live-types.js';
@@ -133,6 +133,7 @@ export function startInspectorServer(options: RelayOptions): Promise<InspectorSe
     ws.on('error', (err) => warn('inspector-client-closed', { reason: err.message, clientPid: conn.pid }));
     ws.on('close', () => model.closed(conn));
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (ws.readyState !== WebSocket.OPEN) return; // closed for an earlier message
       if (isBinary) return closeClient(ws, 1003, 'binary message', { clientPid: conn.pid });
       const text = data.toString();
       let msg: { type: string };

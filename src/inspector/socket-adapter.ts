@@ -110,27 +110,15 @@ export class InspectorSocket {
     });
   }
 
-  /** One line per outage: what failed and the fix; the retries after it are quiet. */
+  /** One line per outage, with the fix; the retries after it are quiet. */
   private warnOnce(err: Error) {
     if (this.warned || !this.options.warnUnreachable) return;
     this.warned = true;
-    const url = redactToken(this.url);
     const status = /Unexpected server response: (\d+)/.exec(err.message)?.[1];
-    if (status) {
-      warn('inspector-refused', {
-        url,
-        status: Number(status),
-        fix: 'use the URL `service-lifecycle inspect` printed (its connect line), or run both as the same user so the token file is found',
-        note: 'the service keeps running and retries every second',
-      });
-      return;
-    }
-    warn('inspector-unreachable', {
-      url,
-      error: (err as NodeJS.ErrnoException).code ?? err.message,
-      fix: `start it: service-lifecycle inspect --port ${new URL(this.url).port || 80}`,
-      note: 'the service keeps running and connects by itself once it listens (retried every second)',
-    });
+    const why = status
+      ? { status: Number(status), fix: 'use the URL `service-lifecycle inspect` printed (its connect line), or run both as the same user so the token file is found' }
+      : { error: (err as NodeJS.ErrnoException).code ?? err.message, fix: `start it: service-lifecycle inspect --port ${new URL(this.url).port || 80}` };
+    warn('inspector-unreachable', { url: redactToken(this.url), ...why, note: 'the service runs on; it connects by itself once it can (retried every second)' });
   }
 
   private serialize(event: StatelyInspectionEvent): string | undefined {

@@ -141,3 +141,20 @@ test('a service started before `inspect` connects by itself once it listens (tok
   await inspector.waitForLine((l) => l.type === 'inspected' && l.state === 'exited');
   expect((await svc.exited).code).toBe(15);
 });
+
+test('refused for want of the token (another user’s inspect, say): one inspector-unreachable warning with the status and the fix', async () => {
+  const env = { XDG_RUNTIME_DIR: mkdtempSync(join(tmpdir(), 'inspect-token-')) };
+  const inspector = services.start('', { command: [process.execPath, CLI, 'inspect', '--port', '0'], env });
+  const port = new URL(String((await inspector.waitForLine((l) => l.type === 'inspector-listening')).open)).port;
+  const root = makeServiceRoot({ serviceJson: helloServiceJson(), entry: HELLO_ENTRY });
+  // Its own, empty token folder: the relay's token file is not there.
+  const svc = services.start(root, { args: ['--quiet', `--inspect-lifecycle=ws://127.0.0.1:${port}`], env: { XDG_RUNTIME_DIR: mkdtempSync(join(tmpdir(), 'inspect-token-')) } });
+  await svc.up();
+  const warning = await svc.waitForLine((l) => l.type === 'inspector-unreachable');
+  expect(warning).toMatchObject({ level: 'warn', url: `ws://127.0.0.1:${port}/`, status: 401, fix: expect.stringContaining('connect line') });
+  await sleep(1_500); // a retry, refused again
+  expect(svc.lines.filter((l) => l.type === 'inspector-unreachable').length).toBe(1);
+  expect(inspector.lines.filter((l) => l.type === 'inspected')).toEqual([]);
+  svc.kill('SIGTERM');
+  expect((await svc.exited).code).toBe(15);
+});
