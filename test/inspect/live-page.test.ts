@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { afterAll, afterEach, expect, test } from 'vitest';
 import { HELLO_ENTRY, REPO, helloServiceJson, makeServiceRoot, trackServices, workersOnline, type RunningService } from '../helpers/service.js';
 import { launchChromium } from './chromium.js';
 import { client, startInspect } from './relay.js';
@@ -17,13 +17,11 @@ import { client, startInspect } from './relay.js';
 export const SCREENSHOT = join(REPO, 'test-artifacts/inspector-live.png');
 
 const services = trackServices();
-let chromium: Awaited<ReturnType<typeof launchChromium>>;
-let browser: Browser;
-beforeAll(async () => {
-  chromium = await launchChromium();
-  browser = chromium.browser;
-});
-afterAll(() => chromium?.close());
+// Launched by the first test that needs it, so that a missing Chromium fails each test (a failed
+// beforeAll would report them as skipped).
+let chromium: ReturnType<typeof launchChromium> | undefined;
+const browser = async (): Promise<Browser> => (await (chromium ??= launchChromium())).browser;
+afterAll(async () => (await chromium?.catch(() => undefined))?.close());
 afterEach(() => services.cleanup());
 
 interface Shown {
@@ -82,7 +80,7 @@ async function expectPageMatches(page: Page, pids: number[], svcs: RunningServic
 }
 
 async function openPage(url: string) {
-  const page = await browser.newPage();
+  const page = await (await browser()).newPage();
   await page.setViewport({ width: 1600, height: 1000 });
   const outside: string[] = [];
   const errors: string[] = [];
