@@ -146,26 +146,27 @@ test('the live page follows a single process and a cluster through boot, a worke
   await page.close();
 }, 90_000);
 
-test('the page survives a crash loop and a flood of events, and says when the relay goes', async () => {
+test('the page survives a flood of events and a crash loop, and says when the relay goes', async () => {
   const { inspector, ws, open, env } = await startInspect(services);
   const { page, outside, errors } = await openPage(open);
 
-  // Workers that crash 200 ms after they serve, respawned at once, until the primary gives up (exit 71).
-  const crashing = `${HELLO_ENTRY}\nsetTimeout(() => { throw new Error('crash for the live page'); }, 200);\n`;
-  const loop = services.start(makeServiceRoot({ serviceJson: helloServiceJson({ workers: 2 }), entry: crashing }), { env: { ...env, LIFECYCLE_INSPECT: ws, LIFECYCLE_RESPAWN_BASE_MS: '10', LIFECYCLE_QUIET: '1' } });
-  // Meanwhile 200 made-up processes with 20 transitions each, as fast as one socket sends them.
-  const flood = client(ws);
-  expect(await flood.outcome).toBe('open');
+  // 200 made-up processes with 20 transitions each, as fast as their sockets send them; each ends
+  // its connection without a final state.
   for (let i = 0; i < 200; i++) {
     const pid = 3_000_000 + i;
-    const sender = i === 0 ? flood : client(ws);
-    if (i > 0) expect(await sender.outcome).toBe('open');
+    const sender = client(ws);
+    expect(await sender.outcome).toBe('open');
     sender.ws.send(JSON.stringify({ type: '@lifecycle.process', v: 1, pid, ppid: 1, role: 'main', startedAt: Date.now() }));
     for (let n = 0; n < 20; n++) {
       sender.ws.send(JSON.stringify({ type: '@xstate.snapshot', sessionId: `${pid}:x:0`, rootId: `${pid}:x:0`, event: { type: `E${n}` }, snapshot: { status: 'active', value: n % 2 ? 'boot' : 'draining', context: {} } }));
     }
     sender.ws.close();
   }
+  await page.waitForFunction(() => document.querySelectorAll('.lane[data-status="lost"]').length === 200, { timeout: 30_000 });
+
+  // Then workers that crash 200 ms after they serve, respawned at once, until the primary gives up (exit 71).
+  const crashing = `${HELLO_ENTRY}\nsetTimeout(() => { throw new Error('crash for the live page'); }, 200);\n`;
+  const loop = services.start(makeServiceRoot({ serviceJson: helloServiceJson({ workers: 2 }), entry: crashing }), { env: { ...env, LIFECYCLE_INSPECT: ws, LIFECYCLE_RESPAWN_BASE_MS: '10', LIFECYCLE_QUIET: '1' } });
   expect((await loop.exited).code).toBe(71);
 
   const primary = String(loop.child.pid);
