@@ -35,7 +35,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'inspect-lifecycle': {
         value: '[=ws://127.0.0.1:PORT]',
         optionalValue: true,
-        help: 'send the statechart to `service-lifecycle inspect` (default ws://127.0.0.1:8080; LIFECYCLE_INSPECT=url); cluster workers connect too',
+        help: 'send the statechart to `service-lifecycle inspect` (default ws://127.0.0.1:8080; its token comes from the token file `inspect` wrote, or ?token=; LIFECYCLE_INSPECT=url); cluster workers connect too',
       },
     },
     load: () => import('./commands/start.js'),
@@ -55,13 +55,15 @@ export const COMMANDS: Record<string, CommandSpec> = {
     load: () => import('./commands/manifest.js'),
   },
   inspect: {
-    summary: 'local lifecycle inspector for --inspect-lifecycle (127.0.0.1 only)',
+    summary: 'the live page of every --inspect-lifecycle service, and its relay (127.0.0.1 only)',
     positionals: { usage: '', max: 0, what: 'argument' },
     options: { port: { value: '<n>', help: 'port to listen on (default: 8080; 0 picks a free one)' } },
     more:
-      'Then, in another terminal: service-lifecycle start <root> --inspect-lifecycle=ws://127.0.0.1:<port>\n' +
-      'Each transition of every connected statechart is printed here as a JSON line; the printed\n' +
-      '"open" URL shows them in a browser. No browser is opened for you.',
+      'Open the printed "open" URL in a browser (it works offline; no browser is opened for you).\n' +
+      'Then, in another terminal: service-lifecycle start <root> --inspect-lifecycle[=ws://127.0.0.1:<port>]\n' +
+      'Only processes with the relay\'s token may publish: it is in a file only your user can read\n' +
+      '("tokenFile"), which --inspect-lifecycle reads; as another user or from a container, use the\n' +
+      'printed "connect" line. Each transition is also printed here as a JSON line.',
     load: () => import('./commands/inspect.js'),
   },
   diagram: {

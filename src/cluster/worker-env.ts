@@ -10,6 +10,12 @@ export const workerEnv = (serviceJson: ServiceJson, slot: number) => ({ [SERVICE
 /** `worker` in a process forked by a service-lifecycle primary: the `role` to boot the machine with. */
 export const clusterRole = (env: NodeJS.ProcessEnv = process.env): Role => (env[SLOT] !== undefined ? 'worker' : 'main');
 
+/** The slot a worker serves, before `takeWorkerEnv` removes it (the inspector connects that early). */
+export function workerSlot(env: NodeJS.ProcessEnv): number | undefined {
+  const slot = Number(env[SLOT]);
+  return env[SLOT] !== undefined && Number.isInteger(slot) && slot >= 0 ? slot : undefined;
+}
+
 /**
  * In a cluster worker: service.json as its primary validated it, so every worker serves the same
  * snapshot (an edit to the file after boot cannot split the cluster) and none validates it again.

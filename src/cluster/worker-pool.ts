@@ -5,6 +5,7 @@ import { Backoff } from './backoff.js';
 import { CrashWindow } from './crash-window.js';
 import { parseClusterMessage } from './messages.js';
 import type { RespawnPolicy } from './respawn-policy.js';
+import { reportWorker } from './worker-reports.js';
 
 /** Exit codes meaning "this service cannot boot" (bad entry module, port): retrying cannot help. */
 const BOOT_FAILURES: ReadonlySet<number> = new Set([EXIT.USAGE, EXIT.LISTEN_FAILED, EXIT.BOOT_FAILED]);
@@ -99,6 +100,7 @@ export class WorkerPool {
     if (this.live.size === 0 && this.listeningPort !== undefined) this.requestedPort = this.listeningPort;
     const worker = cluster.fork({ ...this.options.env(slot.index), PORT: String(this.requestedPort) });
     this.live.add(worker);
+    reportWorker({ kind: 'fork', slot: slot.index, pid: worker.process.pid! });
     worker.on('message', (message: unknown) => {
       const parsed = parseClusterMessage(message);
       if (parsed?.type !== 'service-lifecycle:listening') return this.hooks.onMessage(worker, slot.index, message);
@@ -117,6 +119,7 @@ export class WorkerPool {
     const servedMs = slot.servingSince === undefined ? 0 : Date.now() - slot.servingSince;
     slot.servingSince = undefined;
     const exit = { slot: slot.index, workerPid: worker.process.pid, code, signal };
+    reportWorker({ kind: 'exit', slot: slot.index, pid: worker.process.pid!, code, signal });
 
     if (this.stopping) {
       info('worker-exit', exit);

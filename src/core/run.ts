@@ -42,8 +42,13 @@ export function transitionLogger(): (event: InspectionEvent) => void {
 export async function optionsFromEnv(env: NodeJS.ProcessEnv, role: Role): Promise<Pick<StartOptions, 'quiet' | 'inspect'>> {
   const quiet = env.LIFECYCLE_QUIET === '1';
   if (!env.LIFECYCLE_INSPECT) return { quiet };
-  const [{ parseInspectorUrl }, { connectInspector }] = await Promise.all([import('../inspector/url.js'), import('../inspector/connect.js')]);
-  return { quiet, inspect: connectInspector(parseInspectorUrl(env.LIFECYCLE_INSPECT, 'LIFECYCLE_INSPECT'), role).inspect };
+  const [{ parseInspectorUrl }, { connectInspector }, { workerSlot }] = await Promise.all([
+    import('../inspector/url.js'),
+    import('../inspector/connect.js'),
+    import('../cluster/worker-env.js'),
+  ]);
+  const url = parseInspectorUrl(env.LIFECYCLE_INSPECT, 'LIFECYCLE_INSPECT');
+  return { quiet, inspect: connectInspector(url, { role, slot: role === 'worker' ? workerSlot(env) : undefined }).inspect };
 }
 
 /** Boots a service: `createActor(lifecycleMachine, { input })` plus the transition log. */

@@ -6,7 +6,9 @@
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { declaredTransitions, pathOf, stateNodes, type DeclaredTransition } from './transitions.js';
 
-const idOf = (path: string) => path.replace(/\./g, '_');
+/** The Mermaid id of a state: its dotted path with `_` for `.` (`servingInline_serving`). */
+export const mermaidStateId = (path: string) => path.replace(/\./g, '_');
+const idOf = mermaidStateId;
 const parentOf = (path: string) => path.split('.').slice(0, -1).join('.');
 
 /** `xstate.done.actor.loadConfig` reads better as `loadConfig done`; `xstate.error.actor.*` as `an actor failed`. */
@@ -39,7 +41,8 @@ function scopeLines(node: AnyStateNode, edgesByScope: Map<string, string[]>, ind
   if (node.initial?.target?.[0]) lines.push(`${indent}[*] --> ${idOf(pathOf(node.initial.target[0]))}`);
   for (const child of children) {
     const id = idOf(pathOf(child));
-    const label = child.key === id ? '' : `"${child.key}" as `;
+    // Mermaid draws a state that has descriptions by those alone, unless it has a label.
+    const label = child.key === id && describeState(child).length === 0 ? '' : `"${child.key}" as `;
     if (Object.keys(child.states).length > 0) {
       lines.push(`${indent}state ${label}${id} {`);
       lines.push(...scopeLines(child, edgesByScope, indent + '  '));
@@ -108,6 +111,15 @@ export function lifecycleDiagram(machine: AnyStateMachine): string {
     lines.push('  end note');
   }
   return lines.join('\n') + '\n';
+}
+
+/** Every state of the machine (the root aside) by dotted path, with its Mermaid id: how the live page finds a state's node. */
+export function diagramStateIds(machine: AnyStateMachine): Record<string, string> {
+  return Object.fromEntries(
+    stateNodes(machine)
+      .filter((node) => node.path.length > 0)
+      .map((node) => [pathOf(node), mermaidStateId(pathOf(node))]),
+  );
 }
 
 export const DIAGRAM_START = '<!-- diagram:start -->';

@@ -1,11 +1,16 @@
 /**
  * `start --inspect-lifecycle` against a real WebSocket receiver: the events arrive (both modes),
- * the environment does not, and a dead inspector URL neither delays exit nor keeps a process alive.
+ * the environment does not, and a dead inspector URL neither delays exit nor keeps a process alive;
+ * it is said once, and the service connects by itself when `inspect` starts.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
+import { request, sleep } from '../helpers/http.js';
+import { CLI, REPO, trackServices, workersOnline } from '../helpers/service.js';
 import { fixtureRoot } from '../helpers/fixture.js';
-import { REPO, trackServices } from '../helpers/service.js';
 import { deadInspectorUrl, startReceiver } from './receiver.js';
 
 const services = trackServices();
@@ -91,7 +96,7 @@ test('the inspector connection never keeps a process alive (dead URL and live re
   receivers.push(receiver);
   const script = (url: string) =>
     `import { connectInspector } from './dist/src/inspector/connect.js';
-     const inspector = connectInspector(${JSON.stringify(url)}, 'probe');
+     const inspector = connectInspector(${JSON.stringify(url)}, { role: 'main' });
      inspector.inspect.next({ type: '@xstate.event', actorRef: { sessionId: 'x:0' }, event: { type: 'PING' }, rootId: 'x:0' });`;
   const run = (url: string) =>
     new Promise<{ code: number | null; ms: number }>((resolve) => {
@@ -105,4 +110,52 @@ test('the inspector connection never keeps a process alive (dead URL and live re
   // Ended on its own (exit code 0), long before the first retry or the 10 s kill.
   expect(dead.code).toBe(0);
   expect(live.code).toBe(0);
+});
+
+test('an unreachable inspector is one inspector-unreachable warning (token hidden, the fix), from the primary only; the service serves', async () => {
+  const dead = await deadInspectorUrl();
+  const root = fixtureRoot(2);
+  const svc = services.start(root, { args: ['--quiet'], env: { LIFECYCLE_INSPECT: `${dead}/?token=sekrit-token-value` } });
+  const { port } = await svc.up();
+  await workersOnline(svc, 2);
+  expect((await request(port, '/hello')).status).toBe(200);
+  await sleep(2_500); // two retries of every process
+  const warnings = svc.lines.filter((l) => l.type === 'inspector-unreachable');
+  expect(warnings).toEqual([
+    expect.objectContaining({ level: 'warn', url: `${dead}/?token=…`, error: 'ECONNREFUSED', fix: `start it: service-lifecycle inspect --port ${new URL(dead).port}`, pid: svc.child.pid }),
+  ]);
+  expect(svc.output()).not.toContain('sekrit-token-value');
+  svc.kill('SIGTERM');
+  expect((await svc.exited).code).toBe(15);
+});
+
+test('a service started before `inspect` connects by itself once it listens (token from the file)', async () => {
+  const dead = await deadInspectorUrl();
+  const env = { XDG_RUNTIME_DIR: mkdtempSync(join(tmpdir(), 'inspect-token-')) };
+  const root = fixtureRoot(1);
+  const svc = services.start(root, { args: [`--inspect-lifecycle=${dead}`], env });
+  await svc.up();
+  await svc.waitForLine((l) => l.type === 'inspector-unreachable');
+  const inspector = services.start('', { command: [process.execPath, CLI, 'inspect', '--port', new URL(dead).port], env });
+  await inspector.waitForLine((l) => l.type === 'inspected' && l.state === 'servingInline.serving' && l.actor === `lifecycle (main ${svc.child.pid})`);
+  svc.kill('SIGTERM');
+  await inspector.waitForLine((l) => l.type === 'inspected' && l.state === 'exited');
+  expect((await svc.exited).code).toBe(15);
+});
+
+test('refused for want of the token (another user’s inspect, say): one inspector-unreachable warning with the status and the fix', async () => {
+  const env = { XDG_RUNTIME_DIR: mkdtempSync(join(tmpdir(), 'inspect-token-')) };
+  const inspector = services.start('', { command: [process.execPath, CLI, 'inspect', '--port', '0'], env });
+  const port = new URL(String((await inspector.waitForLine((l) => l.type === 'inspector-listening')).open)).port;
+  const root = fixtureRoot(1);
+  // Its own, empty token folder: the relay's token file is not there.
+  const svc = services.start(root, { args: ['--quiet', `--inspect-lifecycle=ws://127.0.0.1:${port}`], env: { XDG_RUNTIME_DIR: mkdtempSync(join(tmpdir(), 'inspect-token-')) } });
+  await svc.up();
+  const warning = await svc.waitForLine((l) => l.type === 'inspector-unreachable');
+  expect(warning).toMatchObject({ level: 'warn', url: `ws://127.0.0.1:${port}/`, status: 401, fix: expect.stringContaining('connect line') });
+  await sleep(1_500); // a retry, refused again
+  expect(svc.lines.filter((l) => l.type === 'inspector-unreachable').length).toBe(1);
+  expect(inspector.lines.filter((l) => l.type === 'inspected')).toEqual([]);
+  svc.kill('SIGTERM');
+  expect((await svc.exited).code).toBe(15);
 });
