@@ -43,6 +43,15 @@ export async function run({ values }: ParsedCommand) {
   } catch (err) {
     warn('inspector-token-file-failed', { message: (err as Error).message, note: '--inspect-lifecycle without ?token= cannot connect; use the ws URL printed below' });
   }
+  // Before the line that says we listen: a signal sent on reading it must find its handler.
+  const stop = () =>
+    void server.close().then(() => {
+      // An ephemeral port's token would only pile up; a fixed port's is reused next time.
+      if (tokenFile && port === 0) tokens.removeToken(tokenFile);
+      process.exit(EXIT.OK);
+    });
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   const base = `ws://127.0.0.1:${server.port}`;
   const ws = `${base}/?token=${token}`;
   info('inspector-listening', {
@@ -52,12 +61,4 @@ export async function run({ values }: ParsedCommand) {
     ...(tokenFile ? { tokenFile, same: `service-lifecycle start <root> --inspect-lifecycle${server.port === DEFAULT_INSPECTOR_PORT ? '' : `=${base}`}` } : {}),
     stately: `http://127.0.0.1:${server.port}/stately (the hosted Stately inspector; needs the internet)`,
   });
-  const stop = () =>
-    void server.close().then(() => {
-      // An ephemeral port's token would only pile up; a fixed port's is reused next time.
-      if (tokenFile && port === 0) tokens.removeToken(tokenFile);
-      process.exit(EXIT.OK);
-    });
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
