@@ -8,6 +8,8 @@
  *   stuck     one worker's event loop blocked 1.5 s while 100 new connections arrive: who answers
  *             them and how late (the kernel's hash is not load-aware)
  *   stuckkill the same, and the blocked worker is SIGKILLed 300 ms later: its accept queue
+ *   split     4 connections opened at once, 200 times: how often the two workers get 2/2, 3/1, 4/0
+ *             (a balancer's few keep-alive connections stay wherever they first landed)
  * Flags: --node <major> (default 24; the script re-runs itself on that line's binary, from
  * scripts/node-line.mjs), --trials N (default 20 for sigterm and kill, 5 for stuck), --only a,b,
  * --migrate-netns (root: run everything inside a new network namespace with net.ipv4.tcp_migrate_req=1,
@@ -191,6 +193,29 @@ for (const kill of [false, true]) {
     }
     ms.sort((a, b) => a - b);
     say(`| ${transport} | ${total} | ${byOther} | ${byBlocked} | **${failures}** | ${pct(ms, 50).toFixed(0)} / ${pct(ms, 90).toFixed(0)} / ${(ms.at(-1) ?? NaN).toFixed(0)} |`);
+  }
+}
+if (wanted('split')) {
+  say('\n## 4 connections opened at once, 200 times: how they split over the 2 workers\n');
+  say('| cluster(2) | 2 / 2 | 3 / 1 | 4 / 0 |');
+  say('| --- | --- | --- | --- |');
+  for (const transport of ['classic', 'reusePort'] as const) {
+    const { svc, port } = await start(transport);
+    const splits = { '2 / 2': 0, '3 / 1': 0, '4 / 0': 0 };
+    for (let i = 0; i < 200; i++) {
+      const pids = await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          let pid = 0;
+          await probe(port, '/hello', false, () => {}, (_status, body) => ((pid = JSON.parse(body).pid), { outcome: 'ok' }));
+          return pid;
+        }),
+      );
+      const most = Math.max(...[...new Set(pids)].map((p) => pids.filter((q) => q === p).length));
+      splits[most === 2 ? '2 / 2' : most === 3 ? '3 / 1' : '4 / 0']++;
+    }
+    svc.kill('SIGTERM');
+    await settled(svc);
+    say(`| ${transport} | ${splits['2 / 2']} | ${splits['3 / 1']} | ${splits['4 / 0']} |`);
   }
 }
 say(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
