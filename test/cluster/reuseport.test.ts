@@ -6,14 +6,14 @@
  * fallback, one warning and classic cluster mode serving.
  */
 import net from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { request } from '../helpers/http.js';
 import { fixtureRoot } from '../helpers/fixture.js';
 import { REUSEPORT_ENV, REUSEPORT_UNSUPPORTED } from '../helpers/reuseport.js';
 import { settled, trackServices, workersOnline, type RunningService } from '../helpers/service.js';
 import { childPids, isRunning, listeningSockets, processesWithEnv } from '../../support/proc.js';
 import { portIsFree } from '../../support/ports.js';
-import { linesOf, startCluster } from './cluster-service.js';
+import { clusterForSuite, linesOf, startCluster } from './cluster-service.js';
 
 const holders = (pid: number, port: number) => listeningSockets(pid).filter((s) => s.port === port).length;
 const lifecycleTargets = (svc: RunningService, pid: number) => linesOf(svc, 'lifecycle', pid).map((l) => l.to);
@@ -29,62 +29,52 @@ const withReusePort = REUSEPORT_UNSUPPORTED ? () => {} : describe;
 const withoutReusePort = REUSEPORT_UNSUPPORTED ? describe : () => {};
 
 withReusePort(`CLUSTER_REUSEPORT=1 on Node ${process.version}: each worker listens itself`, () => {
-  const services = trackServices();
-  let svc: RunningService;
-  let port: number;
-  let primary: number;
-  let workers: number[];
-
-  beforeAll(async () => {
-    ({ svc, port, workerPids: workers } = await startCluster(services, { workers: 2, env: { ...REUSEPORT_ENV } }));
-    primary = svc.child.pid!;
-  });
-  afterAll(() => services.cleanup());
+  const c = clusterForSuite({ workers: 2, env: { ...REUSEPORT_ENV } });
 
   test('the statechart takes forkingCluster.startingReusePort; the up line says reusePort; no warning', () => {
-    expect(lifecycleTargets(svc, primary)).toEqual(['boot', 'resolveWorkers', 'forkingCluster.startingReusePort', 'forkingCluster.serving']);
-    expect(linesOf(svc, 'up')).toEqual([expect.objectContaining({ mode: 'cluster', workers: 2, transport: 'reusePort', port, pid: primary })]);
-    expect(svc.lines.filter((l) => l.level === 'warn')).toEqual([]);
+    expect(lifecycleTargets(c.svc, c.primary)).toEqual(['boot', 'resolveWorkers', 'forkingCluster.startingReusePort', 'forkingCluster.serving']);
+    expect(linesOf(c.svc, 'up')).toEqual([expect.objectContaining({ mode: 'cluster', workers: 2, transport: 'reusePort', port: c.port, pid: c.primary })]);
+    expect(c.svc.lines.filter((l) => l.level === 'warn')).toEqual([]);
     // PORT=0: the primary picked one free port and every worker listens on it.
-    expect(linesOf(svc, 'worker-online').map((l) => l.port)).toEqual([port, port]);
+    expect(linesOf(c.svc, 'worker-online').map((l) => l.port)).toEqual([c.port, c.port]);
   });
 
   test('the primary holds no listening socket; each worker holds its own on the port', () => {
-    expect(childPids(primary).sort()).toEqual([...workers].sort());
-    expect(listeningSockets(primary)).toEqual([]);
-    for (const worker of workers) expect(holders(worker, port)).toBe(1);
+    expect(childPids(c.primary).sort()).toEqual([...c.workers].sort());
+    expect(listeningSockets(c.primary)).toEqual([]);
+    for (const worker of c.workers) expect(holders(worker, c.port)).toBe(1);
   });
 
   test('new connections are spread over both workers by the kernel', async () => {
-    expect([...(await servedBy(port, 40))].sort()).toEqual([...workers].sort());
+    expect([...(await servedBy(c.port, 40))].sort()).toEqual([...c.workers].sort());
   });
 
   test('a killed worker is respawned into the group: worker-respawn, worker-online, its own socket, both serve', async () => {
-    const [victim, survivor] = workers as [number, number];
+    const [victim, survivor] = c.workers as [number, number];
     process.kill(victim, 'SIGKILL');
-    const respawn = await svc.waitForLine((l) => l.type === 'worker-respawn', 5_000);
-    expect(respawn).toMatchObject({ level: 'warn', workerPid: victim, signal: 'SIGKILL', pid: primary });
+    const respawn = await c.svc.waitForLine((l) => l.type === 'worker-respawn', 5_000);
+    expect(respawn).toMatchObject({ level: 'warn', workerPid: victim, signal: 'SIGKILL', pid: c.primary });
     // While the slot is empty the survivor alone holds the port and answers.
-    expect((await request(port, '/hello')).status).toBe(200);
-    const [, , replacement] = await workersOnline(svc, 3);
+    expect((await request(c.port, '/hello')).status).toBe(200);
+    const [, , replacement] = await workersOnline(c.svc, 3);
     const fresh = replacement!.workerPid as number;
-    expect(replacement).toMatchObject({ slot: respawn.slot, port });
-    expect(holders(fresh, port)).toBe(1);
-    expect(listeningSockets(primary)).toEqual([]);
-    expect([...(await servedBy(port, 40))].sort()).toEqual([fresh, survivor].sort());
-    workers = [survivor, fresh];
+    expect(replacement).toMatchObject({ slot: respawn.slot, port: c.port });
+    expect(holders(fresh, c.port)).toBe(1);
+    expect(listeningSockets(c.primary)).toEqual([]);
+    expect([...(await servedBy(c.port, 40))].sort()).toEqual([fresh, survivor].sort());
+    c.workers = [survivor, fresh];
   });
 
   test('SIGTERM with requests in flight: each is answered with Connection: close, both workers drain, exit 15, the port is free', async () => {
-    const inFlight = Array.from({ length: 10 }, () => request(port, '/slow?ms=600', { timeoutMs: 10_000 }));
-    await svc.waitForLine(() => linesOf(svc, 'slow-start').length >= 10, 5_000);
-    svc.kill('SIGTERM');
+    const inFlight = Array.from({ length: 10 }, () => request(c.port, '/slow?ms=600', { timeoutMs: 10_000 }));
+    await c.svc.waitForLine(() => linesOf(c.svc, 'slow-start').length >= 10, 5_000);
+    c.svc.kill('SIGTERM');
     const replies = await Promise.all(inFlight);
     for (const reply of replies) expect({ status: reply.status, connection: reply.headers.connection }).toEqual({ status: 200, connection: 'close' });
-    expect((await settled(svc)).code).toBe(15);
-    expect(linesOf(svc, 'drained').map((l) => l.pid).sort()).toEqual([...workers].sort());
-    for (const worker of workers) expect(isRunning(worker)).toBe(false);
-    expect(await portIsFree(port)).toBe(true);
+    expect((await settled(c.svc)).code).toBe(15);
+    expect(linesOf(c.svc, 'drained').map((l) => l.pid).sort()).toEqual([...c.workers].sort());
+    for (const worker of c.workers) expect(isRunning(worker)).toBe(false);
+    expect(await portIsFree(c.port)).toBe(true);
   });
 });
 
