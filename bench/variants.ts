@@ -20,6 +20,8 @@ export interface Variant {
   /** Processes in the tree once booted. */
   processes: number;
   args: string[];
+  /** Added to the service's environment (e.g. CLUSTER_REUSEPORT for bench/reuseport.ts). */
+  env?: Record<string, string>;
 }
 
 export const VARIANTS: Variant[] = [
@@ -59,7 +61,7 @@ export function startVariant(variant: Variant, opts: { node: string; port: numbe
   const spawnedAt = performance.now();
   const child = spawn(command, args, {
     cwd: REPO,
-    env: { ...process.env, PORT: String(opts.port), NODE_OPTIONS: '' },
+    env: { ...process.env, ...variant.env, PORT: String(opts.port), NODE_OPTIONS: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';

@@ -16,6 +16,7 @@ import {
 import { appActors } from '../src/core/app-actors.js';
 import { EXIT } from '../src/core/exit-codes.js';
 import { drainDeadlineMs, hurries, SIGNALS, signalOf, type DrainSignal, type SignalEvent } from '../src/core/signals.js';
+import type { ClusterTransport } from '../src/config/cluster-transport.js';
 import type { LoadedConfig, Role, Runner, WorkerDecision } from '../src/core/types.js';
 import { serviceApp } from '../src/service/service-app.js';
 
@@ -68,6 +69,7 @@ export const lifecycleMachine = setup({
   guards: {
     isClusterWorker: ({ context }) => context.role === 'worker',
     isSingleWorker: ({ event }) => outputOf<WorkerDecision>(event).workers === 1,
+    usesReusePort: ({ event }) => outputOf<WorkerDecision>(event).transport === 'reusePort',
     hurriesDrain: ({ event }) => hurries(signalOf(event)),
   },
   actions: {
@@ -139,6 +141,8 @@ export const lifecycleMachine = setup({
         onDone: [
           { guard: 'isClusterWorker', target: 'servingInline', actions: 'recordDecision' },
           { guard: 'isSingleWorker', target: 'servingInline', actions: 'recordDecision' },
+          // CLUSTER_REUSEPORT=1 where supported: each worker listens itself (specs/cluster-reuseport.md).
+          { guard: 'usesReusePort', target: 'forkingCluster.startingReusePort', actions: 'recordDecision' },
           { target: 'forkingCluster', actions: 'recordDecision' },
         ],
       },
@@ -161,18 +165,10 @@ export const lifecycleMachine = setup({
       initial: 'starting',
       on: { CLUSTER_GAVE_UP: { target: 'exited', actions: 'recordGiveUp' } },
       states: {
-        starting: {
-          invoke: {
-            id: 'startCluster',
-            src: 'startCluster',
-            input: ({ context, self }) => ({
-              config: context.config!,
-              decision: context.decision!,
-              onGiveUp: (reason: string, exitCode: number) => self.send({ type: 'CLUSTER_GAVE_UP', reason, exitCode }),
-            }),
-            onDone: { target: 'serving', actions: 'recordRunner' },
-          },
-        },
+        // Classic: the primary listens and hands every connection to a worker.
+        starting: startingCluster('round-robin'),
+        // Each worker listens on the port itself (SO_REUSEPORT); the primary forks and supervises only.
+        startingReusePort: startingCluster('reusePort'),
         serving: servingState(),
       },
     },
@@ -217,6 +213,26 @@ export const lifecycleMachine = setup({
     },
   },
 });
+
+/**
+ * Forking the workers, with either transport: the same actor and the same way into serving; the state
+ * says which transport, and puts it in the actor's input.
+ */
+function startingCluster(transport: ClusterTransport) {
+  return {
+    invoke: {
+      id: 'startCluster',
+      src: 'startCluster',
+      input: ({ context, self }: { context: LifecycleContext; self: { send(event: LifecycleEvent): void } }) => ({
+        config: context.config!,
+        decision: context.decision!,
+        transport,
+        onGiveUp: (reason: string, exitCode: number) => self.send({ type: 'CLUSTER_GAVE_UP', reason, exitCode }),
+      }),
+      onDone: { target: 'serving', actions: 'recordRunner' },
+    },
+  } as const;
+}
 
 /**
  * Serving, in a single process or as a cluster: the same entry and the same way into the drain. The

@@ -27,5 +27,6 @@ export type { StartOptions } from './core/run.js';
 export type { ServeOptions } from './serving/http-runner.js';
 export type { HttpDrainOptions } from './serving/drain.js';
 export type { RuntimeEnv } from './config/env.js';
+export type { ClusterTransport } from './config/cluster-transport.js';
 export type { RouteDecl, ServiceJson } from './config/service-json.js';
 export type { Middleware, ServiceDefinition } from './service/define-service.js';

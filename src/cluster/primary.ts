@@ -5,6 +5,8 @@ import { LifecycleError } from '../core/errors.js';
 import { EXIT, type ExitCode } from '../core/exit-codes.js';
 import type { AppOptions, LoadedConfig, Runner, StartClusterInput } from '../core/types.js';
 import { shrinkAcceptQueue, type ListenHandle } from '../serving/accept-queue.js';
+import type { ClusterTransport } from '../config/cluster-transport.js';
+import { claimPort } from './claim-port.js';
 import { createIpcRouter } from './ipc-router.js';
 import { rememberListenHandles } from './listen-handles.js';
 import { readRespawnPolicy } from './respawn-policy.js';
@@ -21,22 +23,33 @@ function workerCommand(app: Pick<AppOptions, 'workerEntry' | 'workerArgs'>, conf
 }
 
 /**
- * Cluster mode: this process forks the workers and serves nothing itself (no app, no HTTP server;
- * node:cluster holds the listening handle here and hands connections to the workers). Resolves
- * once the first worker listens.
+ * Cluster mode: this process forks the workers and serves nothing itself (no app, no HTTP server).
+ * With the `round-robin` transport node:cluster holds the listening handle here and hands
+ * connections to the workers; with `reusePort` each worker listens on the port itself and this
+ * process holds no socket at all, after checking once that the port is free. Resolves once the
+ * first worker listens.
  */
-export function startPrimary<ToPrimary, ToWorker>({ config, decision, onGiveUp }: StartClusterInput, app: AppOptions<ToPrimary, ToWorker>, abort: AbortSignal): Promise<Runner> {
+export async function startPrimary<ToPrimary, ToWorker>(
+  { config, decision, transport, onGiveUp }: StartClusterInput,
+  app: AppOptions<ToPrimary, ToWorker>,
+  abort: AbortSignal,
+): Promise<Runner> {
   const policy = readRespawnPolicy(process.env);
   cluster.setupPrimary(workerCommand(app, config));
-  const listenHandles = rememberListenHandles();
+  const reusePort = transport === 'reusePort';
+  // Round-robin: the handles node:cluster listens with here, so the drain can shrink their queue.
+  // reusePort: there are none; each worker drains its own queue.
+  const listenHandles = reusePort ? () => [] : rememberListenHandles();
+  const port = reusePort ? await claimPort(config.runtime.port) : config.runtime.port;
+  if (abort.aborted) throw new Error('aborted before forking');
 
   return new Promise<Runner>((resolve, reject) => {
     let runner: Runner | undefined;
-    const options = { size: decision.workers, policy, port: config.runtime.port, env: (slot: number) => workerEnv(config.serviceJson, slot) };
+    const options = { size: decision.workers, policy, port, env: (slot: number) => workerEnv(config.serviceJson, slot, transport) };
     const pool: WorkerPool = new WorkerPool(options, {
       onListening: (port) => {
         if (runner) return;
-        runner = clusterRunner(pool, port, listenHandles);
+        runner = clusterRunner(pool, port, listenHandles, transport);
         resolve(runner);
       },
       onBootFailed: (reason, exitCode) => reject(new LifecycleError(reason, exitCode as ExitCode)),
@@ -53,7 +66,7 @@ export function startPrimary<ToPrimary, ToWorker>({ config, decision, onGiveUp }
  * Draining the cluster: every worker gets the signal and drains itself in parallel (the same drain
  * as single-process mode); done when the last worker is gone, SIGKILL for stragglers at the deadline.
  */
-function clusterRunner(pool: WorkerPool, port: number, listenHandles: (port: number) => ListenHandle[]): Runner {
+function clusterRunner(pool: WorkerPool, port: number, listenHandles: (port: number) => ListenHandle[], transport: ClusterTransport): Runner {
   const deadline = new Deadline(() => pool.signal('SIGKILL'));
   // When the workers stop accepting (after the shutdown delay), so does the primary's queue.
   let shrinkTimer: NodeJS.Timeout | undefined;
@@ -84,6 +97,6 @@ function clusterRunner(pool: WorkerPool, port: number, listenHandles: (port: num
       pool.signal(signal);
       deadline.set(ms);
     },
-    toJSON: () => ({ mode: 'cluster', port, pid: process.pid, workers: pool.workers().map((w) => w.process.pid) }),
+    toJSON: () => ({ mode: 'cluster', transport, port, pid: process.pid, workers: pool.workers().map((w) => w.process.pid) }),
   };
 }

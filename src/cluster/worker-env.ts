@@ -1,3 +1,4 @@
+import type { ClusterTransport } from '../config/cluster-transport.js';
 import type { ServiceJson } from '../config/service-json.js';
 import type { Role } from '../core/types.js';
 
@@ -5,7 +6,16 @@ import type { Role } from '../core/types.js';
 const SERVICE_JSON = 'LIFECYCLE_CLUSTER_SERVICE_JSON';
 const SLOT = 'LIFECYCLE_WORKER_SLOT';
 
-export const workerEnv = (serviceJson: ServiceJson, slot: number) => ({ [SERVICE_JSON]: JSON.stringify(serviceJson), [SLOT]: String(slot) });
+/**
+ * The environment a worker is forked with, on top of the primary's. CLUSTER_REUSEPORT is rewritten
+ * to the transport the primary chose, so a worker never listens with `reusePort` after its primary
+ * fell back to round-robin, and does whenever the primary chose it.
+ */
+export const workerEnv = (serviceJson: ServiceJson, slot: number, transport: ClusterTransport) => ({
+  [SERVICE_JSON]: JSON.stringify(serviceJson),
+  [SLOT]: String(slot),
+  CLUSTER_REUSEPORT: transport === 'reusePort' ? '1' : '0',
+});
 
 /** `worker` in a process forked by a service-lifecycle primary: the `role` to boot the machine with. */
 export const clusterRole = (env: NodeJS.ProcessEnv = process.env): Role => (env[SLOT] !== undefined ? 'worker' : 'main');

@@ -1,3 +1,4 @@
+import type { ClusterTransport } from '../config/cluster-transport.js';
 import { serveApp } from '../serving/http-runner.js';
 import { logStatusLine } from '../serving/status.js';
 import type { AppChannel, AppOptions, HttpRunner, LoadedConfig, ServerStats } from '../core/types.js';
@@ -27,10 +28,16 @@ function ipcChannel<ToPrimary, ToWorker>(stats: () => ServerStats): AppChannel<T
 /**
  * The serving half of a cluster worker: the same app, HTTP service and drain as single-process mode.
  * Tells the primary its port itself: node:cluster's own 'listening' event fires for every server a
- * worker opens, and the app may open one of its own.
+ * worker opens, and the app may open one of its own; and a worker that listens with `reusePort`
+ * binds its own socket, of which node:cluster tells the primary nothing at all.
  */
-export async function startWorker<ToPrimary, ToWorker>(config: LoadedConfig, app: AppOptions<ToPrimary, ToWorker>, abort: AbortSignal): Promise<HttpRunner> {
-  const runner = await serveApp(config, 'worker', app, ipcChannel<ToPrimary, ToWorker>, abort);
+export async function startWorker<ToPrimary, ToWorker>(
+  config: LoadedConfig,
+  app: AppOptions<ToPrimary, ToWorker>,
+  abort: AbortSignal,
+  transport: ClusterTransport = 'round-robin',
+): Promise<HttpRunner> {
+  const runner = await serveApp(config, 'worker', app, ipcChannel<ToPrimary, ToWorker>, abort, { reusePort: transport === 'reusePort' });
   send({ type: 'service-lifecycle:listening', port: runner.port } satisfies ClusterMessage);
   return runner;
 }

@@ -13,6 +13,7 @@ export const ENV_VARS: ReadonlyArray<{ name: string; default: string; meaning: s
   { name: 'HEADERS_TIMEOUT_MS', default: '60000', meaning: 'a client that has not sent its headers by then gets 408' },
   { name: 'REQUEST_TIMEOUT_MS', default: '300000', meaning: 'the whole request must arrive by then (408)' },
   { name: 'LIFECYCLE_UP_URL', default: 'unset', meaning: 'http(s) URL that gets one POST {"statusTrack":true} once the service is up' },
+  { name: 'CLUSTER_REUSEPORT', default: 'unset', meaning: 'cluster mode: 1 = each worker listens on the port itself (SO_REUSEPORT), no accept hop in the primary; Node 22.12+ on Linux, else a warning and classic cluster mode' },
   { name: 'LIFECYCLE_ACCESS_LOG', default: 'unset', meaning: '1: one "access" line per request (method, path, status, ms)' },
   { name: 'LIFECYCLE_INSPECT', default: 'unset', meaning: 'ws:// URL of a lifecycle inspector (what --inspect-lifecycle sets)' },
   { name: 'LIFECYCLE_QUIET', default: 'unset', meaning: '1: no lifecycle transition lines (what --quiet sets)' },

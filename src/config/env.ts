@@ -23,6 +23,13 @@ export interface RuntimeEnv {
   workers?: number;
   /** LIFECYCLE_ACCESS_LOG=1: one `access` line per request. */
   accessLog: boolean;
+  /**
+   * CLUSTER_REUSEPORT=1: in cluster mode each worker listens on the port itself with SO_REUSEPORT,
+   * where the platform and Node support it (src/config/cluster-transport.ts). In a cluster worker it
+   * is what its primary decided, not what the operator asked for (src/cluster/worker-env.ts).
+   * Optional for a RuntimeEnv built by hand; absent means off.
+   */
+  clusterReusePort?: boolean;
 }
 
 /** An integer setting from the environment; `shownAs` is what the user typed it as (`--port` for the flag). */
@@ -63,7 +70,8 @@ export function readRuntimeEnv(env: NodeJS.ProcessEnv, flags: { port?: string } 
   }
   const workers = env.WORKERS ? intVar(env, 'WORKERS', 1, 1, MAX_WORKERS, `a worker count from 1 to ${MAX_WORKERS} (unset it to use service.json)`) : undefined;
   const accessLog = flag(env, 'LIFECYCLE_ACCESS_LOG');
-  return { port, linked, inspectPort, shutdownDelayMs, keepAliveTimeoutMs, headersTimeoutMs, requestTimeoutMs, upUrl, workers, accessLog };
+  const clusterReusePort = flag(env, 'CLUSTER_REUSEPORT');
+  return { port, linked, inspectPort, shutdownDelayMs, keepAliveTimeoutMs, headersTimeoutMs, requestTimeoutMs, upUrl, workers, accessLog, clusterReusePort };
 }
 
 /** A 0/1 switch; anything else is a usage error naming the variable. */

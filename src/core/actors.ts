@@ -5,6 +5,7 @@
  * from its context and event; none reads the machine's context itself.
  */
 import { cpus } from 'node:os';
+import { resolveTransport } from '../config/cluster-transport.js';
 import { resolveWorkerCount } from '../config/workers.js';
 import { fromCallback, fromPromise } from '../deps/xstate.js';
 import { LifecycleError, LifecycleErrors } from './errors.js';
@@ -28,15 +29,24 @@ export const processEvents = fromCallback(({ sendBack }) => {
   };
 });
 
+/**
+ * The worker count and, for a cluster, how connections reach the workers. A worker takes the
+ * transport its primary put in its environment (CLUSTER_REUSEPORT, rewritten by the primary).
+ */
 export const resolveWorkers = fromPromise<WorkerDecision, ResolveWorkersInput>(async ({ input }) => {
-  if (input.role === 'worker') return { workers: 1, mode: 'worker' };
+  const { runtime } = input.config;
+  if (input.role === 'worker') return { workers: 1, mode: 'worker', transport: runtime.clusterReusePort ? 'reusePort' : 'round-robin' };
   const { workers, from, warning } = resolveWorkerCount(input.config.serviceJson.workers, {
-    linked: input.config.runtime.linked,
+    linked: runtime.linked,
     cpus: cpus().length,
-    override: input.config.runtime.workers,
+    override: runtime.workers,
   });
   if (warning) warn('config', { field: 'workers', message: warning });
-  return { workers, mode: workers === 1 ? 'single' : 'cluster', from };
+  // One worker has no primary and so no accept hop to remove: CLUSTER_REUSEPORT changes nothing.
+  if (workers === 1) return { workers, mode: 'single', from };
+  const { transport, warning: fallback } = resolveTransport(runtime.clusterReusePort === true);
+  if (fallback) warn('config', { field: 'CLUSTER_REUSEPORT', message: fallback });
+  return { workers, mode: 'cluster', from, transport };
 });
 
 export const runDrain = fromPromise<void, RunDrainInput>(({ input }) =>

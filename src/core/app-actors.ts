@@ -23,7 +23,7 @@ export function appActors<ToPrimary, ToWorker>(app: AppOptions<ToPrimary, ToWork
     }),
     startInline: fromPromise<Runner, StartInput>(async ({ input, signal }) =>
       input.decision.mode === 'worker'
-        ? (await import('../cluster/worker.js')).startWorker(input.config, app, signal)
+        ? (await import('../cluster/worker.js')).startWorker(input.config, app, signal, input.decision.transport)
         : (await import('../serving/single.js')).startSingle(input.config, app, signal),
     ),
     startCluster: fromPromise<Runner, StartClusterInput>(async ({ input, signal }) =>

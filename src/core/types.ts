@@ -4,6 +4,7 @@
  * from `service-lifecycle/types`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClusterTransport } from '../config/cluster-transport.js';
 import type { RuntimeEnv } from '../config/env.js';
 import type { ServiceJson } from '../config/service-json.js';
 import type { WorkersFrom } from '../config/workers.js';
@@ -28,6 +29,11 @@ export interface WorkerDecision {
   mode: Mode;
   /** Which setting decided the count (`WORKERS`, `service.json`, `CPU count`, `linked mode`); absent in a worker. */
   from?: WorkersFrom;
+  /**
+   * How new connections reach the workers: in the primary, its choice (`CLUSTER_REUSEPORT`, where
+   * supported); in a worker, what its primary decided. Absent in single-process mode.
+   */
+  transport?: ClusterTransport;
 }
 
 export interface DrainOptions {
@@ -152,6 +158,8 @@ export interface StartInput {
 }
 
 export interface StartClusterInput extends StartInput {
+  /** Set by the state that invokes `startCluster`: `forkingCluster.starting` or `forkingCluster.startingReusePort`. */
+  transport: ClusterTransport;
   /** The primary gave up (crash loop): the statechart exits with `exitCode`. */
   onGiveUp(reason: string, exitCode: number): void;
 }

@@ -44,7 +44,7 @@ export const NEW_CONNECTION_GRACE_MS = 1_000;
  */
 export const ACCEPT_QUEUE_FLUSH_MS = 500;
 
-/** A cluster worker's quiet window before it closes its listener (see HttpDrain's `quietMs`). */
+/** A classic cluster worker's quiet window before it closes its listener (see HttpDrain's `quietMs`). */
 export const WORKER_HANDOFF_QUIET_MS = 50;
 
 interface SocketState {
@@ -61,7 +61,8 @@ const currentResponse = (socket: Socket) => (socket as Socket & { _httpMessage?:
 export interface HttpDrainOptions {
   /**
    * How long no new connection must arrive before the listener closes. 0 means one event-loop turn,
-   * right where the kernel hands connections over; a cluster worker gets its connections from the
+   * right where the kernel hands connections over (a process that owns its socket: single-process
+   * mode, a reusePort cluster worker); a classic cluster worker gets its connections from the
    * primary's queue one IPC round-trip at a time, so it waits a little longer.
    */
   quietMs?: number;

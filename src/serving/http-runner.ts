@@ -1,18 +1,23 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, ListenOptions } from 'node:net';
 import type { RuntimeEnv } from '../config/env.js';
-import { LifecycleError } from '../core/errors.js';
-import { EXIT } from '../core/exit-codes.js';
 import { info } from '../core/log.js';
 import type { AppChannel, AppOptions, HttpRunner, LoadedConfig, RequestListener, ServerStats } from '../core/types.js';
 import { HttpDrain, WORKER_HANDOFF_QUIET_MS } from './drain.js';
 import { DEFAULT_HEALTH_PATH } from './drain.js';
+import { listenFailed } from './listen-error.js';
 
 export interface ServeOptions {
   /** The port and the server timeouts (`readRuntimeEnv()` reads them from the environment). */
   runtime: Pick<RuntimeEnv, 'port' | 'keepAliveTimeoutMs' | 'headersTimeoutMs' | 'requestTimeoutMs'> & { accessLog?: boolean };
   /** `worker` in a cluster worker: its connections come from the primary (see WORKER_HANDOFF_QUIET_MS). Default `single`. */
   mode?: 'single' | 'worker';
+  /**
+   * Listen with SO_REUSEPORT (Node 22.12+; a reusePort cluster worker): this process owns its
+   * listening socket beside its siblings' and drains its own accept queue, as single-process mode
+   * does. Node 20 ignores it silently: decide with `reusePortUnsupported()` first.
+   */
+  reusePort?: boolean;
   /** Answers 503 here once draining; `false` for none. Default `/healthcheck`. */
   healthPath?: string | false;
 }
@@ -28,8 +33,10 @@ export async function serveHttp(listener: RequestListener, options: ServeOptions
   // Node checks headersTimeout/requestTimeout only every connectionsCheckingInterval (30 s by
   // default), so a slow-headers client would outlive HEADERS_TIMEOUT_MS by up to 30 s; 500 ms here.
   const server = createServer({ connectionsCheckingInterval: Math.min(500, runtime.headersTimeoutMs) });
+  // A worker of a classic cluster gets its connections from the primary's queue; any other process owns its socket.
+  const handedOver = mode === 'worker' && !options.reusePort;
   const drain = new HttpDrain(server, {
-    quietMs: mode === 'worker' ? WORKER_HANDOFF_QUIET_MS : 0,
+    quietMs: handedOver ? WORKER_HANDOFF_QUIET_MS : 0,
     healthPath: options.healthPath ?? DEFAULT_HEALTH_PATH,
   });
   const handler = drain.handle(listener);
@@ -39,12 +46,10 @@ export async function serveHttp(listener: RequestListener, options: ServeOptions
   server.requestTimeout = runtime.requestTimeoutMs;
 
   await new Promise<void>((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      const why = err.code === 'EADDRINUSE' ? 'is already in use' : err.code === 'EACCES' ? 'needs privileges' : `cannot be bound (${err.code ?? err.message})`;
-      reject(new LifecycleError(`PORT ${runtime.port} ${why}; stop the other process or set PORT to a free port`, EXIT.LISTEN_FAILED, 'PORT'));
-    };
+    const onError = (err: NodeJS.ErrnoException) => reject(listenFailed(runtime.port, err));
     server.once('error', onError);
-    server.listen(runtime.port, () => {
+    // @types/node 20 does not know `reusePort` yet.
+    server.listen(options.reusePort ? ({ port: runtime.port, reusePort: true } as ListenOptions) : runtime.port, () => {
       server.off('error', onError);
       resolve();
     });
@@ -82,10 +87,11 @@ export async function serveApp<ToPrimary, ToWorker>(
   app: AppOptions<ToPrimary, ToWorker>,
   makeChannel: (stats: () => ServerStats) => AppChannel<ToPrimary, ToWorker>,
   abort: AbortSignal,
+  listen: Pick<ServeOptions, 'reusePort'> = {},
 ): Promise<HttpRunner> {
   let runner: HttpRunner | undefined;
   const channel = makeChannel(() => runner?.stats() ?? NOTHING_YET);
   const listener = await app.app({ config, mode, channel });
-  runner = await serveHttp(listener, { runtime: config.runtime, mode, healthPath: app.healthPath }, abort);
+  runner = await serveHttp(listener, { runtime: config.runtime, mode, healthPath: app.healthPath, ...listen }, abort);
   return runner;
 }

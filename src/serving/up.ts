@@ -7,7 +7,7 @@ import type { LoadedConfig, Runner, WorkerDecision } from '../core/types.js';
  */
 export async function announce(config: LoadedConfig, decision: WorkerDecision, runner: Runner) {
   const base = `http://127.0.0.1:${runner.port}`;
-  info('up', { mode: decision.mode, workers: decision.workers, workersFrom: decision.from, port: runner.port, url: base });
+  info('up', { mode: decision.mode, workers: decision.workers, workersFrom: decision.from, ...(decision.transport ? { transport: decision.transport } : {}), port: runner.port, url: base });
   const routes = Object.entries(config.serviceJson.routes ?? {}).map(([id, route]) => ({
     id,
     path: route.path,

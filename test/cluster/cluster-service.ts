@@ -1,6 +1,7 @@
 /** Starting a real cluster-mode service for the tests in this folder. */
+import { afterAll, beforeAll } from 'vitest';
 import { fixtureRoot } from '../helpers/fixture.js';
-import { workersOnline, type RunningService, type trackServices } from '../helpers/service.js';
+import { trackServices, workersOnline, type RunningService } from '../helpers/service.js';
 
 /** Starts `workers` workers of the fixture service and waits until all of them listen. */
 export async function startCluster(
@@ -17,3 +18,15 @@ export async function startCluster(
 /** Log lines of one type written by process `pid`. */
 export const linesOf = (svc: RunningService, type: string, pid?: number) =>
   svc.lines.filter((l) => l.type === type && (pid === undefined || l.pid === pid));
+
+/** One cluster for the tests of a describe block: started before the first, killed after the last; its fields are set once started. */
+export function clusterForSuite(opts: Parameters<typeof startCluster>[1] = {}) {
+  const services = trackServices();
+  const cluster = {} as { svc: RunningService; port: number; primary: number; workers: number[] };
+  beforeAll(async () => {
+    const { svc, port, workerPids } = await startCluster(services, opts);
+    Object.assign(cluster, { svc, port, primary: svc.child.pid!, workers: workerPids });
+  });
+  afterAll(() => services.cleanup());
+  return cluster;
+}

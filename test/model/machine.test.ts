@@ -20,6 +20,7 @@ const RUNNING: Record<string, string[]> = {
   'servingInline.starting': ['startInline'],
   'servingInline.serving': [],
   'forkingCluster.starting': ['startCluster'],
+  'forkingCluster.startingReusePort': ['startCluster'],
   'forkingCluster.serving': [],
   draining: ['runDrain'],
   exited: [],
@@ -45,9 +46,15 @@ async function replay(role: Role, path: ModelPath) {
     if (state === 'boot') expect(context.config).toBeUndefined();
     if (state === 'resolveWorkers') expect(context.config).toEqual(modelConfig);
     if (state.startsWith('servingInline')) expect(context.decision?.workers).toBe(1);
-    if (state.startsWith('forkingCluster')) expect(context.decision).toEqual({ workers: 2, mode: 'cluster' });
-    if (state === 'servingInline.starting' || state === 'forkingCluster.starting') {
-      expect(model.inputOf(state === 'forkingCluster.starting' ? 'startCluster' : 'startInline')).toMatchObject({
+    if (state.startsWith('forkingCluster')) {
+      expect(context.decision).toMatchObject({ workers: 2, mode: 'cluster' });
+      // The state that forked the cluster is the one the decision's transport chose, and says so to startCluster.
+      expect(model.inputOf('startCluster')?.transport).toBe(context.decision?.transport);
+    }
+    if (state === 'forkingCluster.starting') expect(context.decision?.transport).toBe('round-robin');
+    if (state === 'forkingCluster.startingReusePort') expect(context.decision?.transport).toBe('reusePort');
+    if (state === 'servingInline.starting' || state.startsWith('forkingCluster.starting')) {
+      expect(model.inputOf(state.startsWith('forkingCluster') ? 'startCluster' : 'startInline')).toMatchObject({
         config: context.config,
         decision: context.decision,
       });
@@ -117,6 +124,7 @@ const SIGNAL_TABLE: Record<string, Record<'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'CRA
   'servingInline.starting': { SIGTERM: 'exited 15', SIGINT: 'exited 2', SIGHUP: 'exited 1', CRASH: 'exited 70' },
   'servingInline.serving': { SIGTERM: 'draining', SIGINT: 'draining', SIGHUP: 'draining', CRASH: 'exited 70' },
   'forkingCluster.starting': { SIGTERM: 'exited 15', SIGINT: 'exited 2', SIGHUP: 'exited 1', CRASH: 'exited 70' },
+  'forkingCluster.startingReusePort': { SIGTERM: 'exited 15', SIGINT: 'exited 2', SIGHUP: 'exited 1', CRASH: 'exited 70' },
   'forkingCluster.serving': { SIGTERM: 'draining', SIGINT: 'draining', SIGHUP: 'draining', CRASH: 'exited 70' },
   draining: { SIGTERM: 'draining', SIGINT: 'draining', SIGHUP: 'draining', CRASH: 'exited 70' },
   exited: { SIGTERM: 'exited', SIGINT: 'exited', SIGHUP: 'exited', CRASH: 'exited' },

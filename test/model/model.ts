@@ -41,7 +41,9 @@ export const modelConfig = { root: '/model', serviceJson: { workers: 1, timeout:
 /** What each invoked actor can answer, and what the outside world can do, per role. */
 export function modelEvents(role: Role): ModelEvent[] {
   const decisions =
-    role === 'worker' ? [{ workers: 1, mode: 'worker' }] : [{ workers: 1, mode: 'single' }, { workers: 2, mode: 'cluster' }];
+    role === 'worker'
+      ? [{ workers: 1, mode: 'worker', transport: 'round-robin' }]
+      : [{ workers: 1, mode: 'single' }, { workers: 2, mode: 'cluster', transport: 'round-robin' }, { workers: 2, mode: 'cluster', transport: 'reusePort' }];
   return [
     done('loadConfig', modelConfig),
     failed('loadConfig', new Error('service.json: not valid JSON')),
@@ -101,8 +103,9 @@ export const describePath = (path: ModelPath) =>
   stepsOf(path)
     .map((s) => {
       const name = s.event.type.replace(/^xstate\.(done|error)\.actor\./, '$1:');
-      const workers = (s.event as { output?: { workers?: number } }).output?.workers;
-      return name === 'done:resolveWorkers' ? `${name}(${workers})` : name;
+      const { workers, transport } = (s.event as { output?: { workers?: number; transport?: string } }).output ?? {};
+      if (name !== 'done:resolveWorkers') return name;
+      return transport === 'reusePort' ? `${name}(${workers}, reusePort)` : `${name}(${workers})`;
     })
     .join(' → ');
 

@@ -14,8 +14,10 @@ import { holdPort, type HeldPort } from '../../support/ports.js';
 import { childPids, isRunning, listeningSockets } from '../../support/proc.js';
 import { makeServiceRoot, type RunningService, type trackServices } from '../helpers/service.js';
 import { expectedExitCode, stepsOf, type ModelPath, type ModelStep } from './model.js';
+import { reusePortUnsupported } from '../../src/config/cluster-transport.js';
 
-export type Mode = 'single' | 'cluster';
+/** `reusePort`: cluster mode with CLUSTER_REUSEPORT=1, through `forkingCluster.startingReusePort`. */
+export type Mode = 'single' | 'cluster' | 'reusePort';
 
 /** Holds the service in `starting` until ./go exists ("fail" makes the import throw); /hold waits for ./release. */
 const ENTRY = `
@@ -55,8 +57,19 @@ export function notReplayable(path: ModelPath): string | undefined {
 export function modeOf(path: ModelPath): Mode[] {
   const states = stepsOf(path).map((s) => s.after);
   if (states.some((s) => s.startsWith('servingInline'))) return ['single'];
+  if (states.includes('forkingCluster.startingReusePort')) return ['reusePort'];
   if (states.some((s) => s.startsWith('forkingCluster'))) return ['cluster'];
   return ['single', 'cluster'];
+}
+
+/**
+ * Why a path cannot be replayed against a process on this Node and platform, though it can on
+ * others: without reusePort, CLUSTER_REUSEPORT=1 falls back to `forkingCluster.starting`
+ * (test/cluster/reuseport.test.ts checks that fallback on such a Node).
+ */
+export function notReplayableHere(path: ModelPath): string | undefined {
+  const why = modeOf(path).includes('reusePort') ? reusePortUnsupported() : undefined;
+  return why && `forkingCluster.startingReusePort on this Node: ${why}, so CLUSTER_REUSEPORT=1 falls back`;
 }
 
 interface World {
@@ -74,6 +87,7 @@ function setUp(mode: Mode, path: ModelPath, services: ReturnType<typeof trackSer
   const serviceJson = events.includes('xstate.error.actor.loadConfig')
     ? { workers: mode === 'single' ? 1 : 2, timeout: 'soon' }
     : { workers: mode === 'single' ? 1 : 2, timeout: 10, routes: { hold: { path: '/hold', public: true } } };
+  const reusePort = mode === 'reusePort' ? { CLUSTER_REUSEPORT: '1' } : {};
   const root = makeServiceRoot({ serviceJson, entry: ENTRY, extra: { 'crash-hook.mjs': CRASH_HOOK } });
   const svc = services.start(root, {
     nodeArgs: ['--import', pathToFileURL(join(root, 'crash-hook.mjs')).href],
@@ -82,6 +96,7 @@ function setUp(mode: Mode, path: ModelPath, services: ReturnType<typeof trackSer
       // Killed workers come back fast, so the crash-loop limit is reached in well under a second.
       LIFECYCLE_RESPAWN_BASE_MS: '10',
       LIFECYCLE_RESPAWN_MAX_MS: '10',
+      ...reusePort,
     },
   });
   return { root, svc, pid: svc.child.pid!, workers: [], blocker };
@@ -127,9 +142,10 @@ async function act(w: World, step: ModelStep) {
 }
 
 async function observe(w: World, mode: Mode, state: string) {
-  if (state === 'servingInline.starting' || state === 'forkingCluster.starting') {
+  if (state === 'servingInline.starting' || state.startsWith('forkingCluster.starting')) {
+    // Once the workers are forked: a reusePort primary checks the port is free just before.
+    if (mode !== 'single') await expect.poll(() => childPids(w.pid).length).toBe(2);
     expect(listeningSockets(w.pid), 'not listening yet').toEqual([]);
-    if (mode === 'cluster') await expect.poll(() => childPids(w.pid).length).toBe(2);
   }
   if (state === 'servingInline.serving' || state === 'forkingCluster.serving') {
     w.port ??= (await w.svc.up()).port;
@@ -140,6 +156,11 @@ async function observe(w: World, mode: Mode, state: string) {
       // Each worker runs the same statechart in the worker role: its own line into listening.
       const workersListening = () => w.svc.lines.filter((l) => l.type === 'lifecycle' && l.pid !== w.pid && l.to === 'servingInline.serving').length;
       await expect.poll(workersListening).toBeGreaterThanOrEqual(2);
+      // reusePort: each worker holds a socket on the port, the primary none; classic: the other way round.
+      const port = w.port;
+      const holders = (pid: number) => listeningSockets(pid).filter((s) => s.port === port).length;
+      expect(holders(w.pid), 'listening sockets of the primary').toBe(mode === 'reusePort' ? 0 : 1);
+      for (const worker of childPids(w.pid)) expect(holders(worker), 'listening sockets of a worker').toBe(mode === 'reusePort' ? 1 : 0);
     }
     w.workers.push(...childPids(w.pid));
   }

@@ -75,6 +75,7 @@ const CASES: BadInput[] = [
   { name: 'a flag typo', args: ['--prot', '6110'], code: 64, says: [/^start: unknown option --prot; did you mean --port\?$/] },
   { name: 'INSPECT_PORT not a number', env: { INSPECT_PORT: 'nine' }, code: 64, field: 'INSPECT_PORT', says: [/INSPECT_PORT is "nine"/, /expected a port number from 1 to 65535/] },
   { name: 'INSPECT_PORT out of range', env: { INSPECT_PORT: '0' }, code: 64, field: 'INSPECT_PORT', says: [/INSPECT_PORT is "0"/, /from 1 to 65535/] },
+  { name: 'CLUSTER_REUSEPORT neither 0 nor 1', workers: 2, env: { CLUSTER_REUSEPORT: 'yes' }, code: 64, field: 'CLUSTER_REUSEPORT', says: [/^CLUSTER_REUSEPORT is "yes"; expected 1 \(on\) or 0 \(off\)$/] },
   { name: 'SHUTDOWN_DELAY_MS negative', env: { SHUTDOWN_DELAY_MS: '-1' }, code: 64, field: 'SHUTDOWN_DELAY_MS', says: [/SHUTDOWN_DELAY_MS is "-1"/, /milliseconds from 0 to 600000/] },
   { name: 'KEEP_ALIVE_TIMEOUT_MS zero', env: { KEEP_ALIVE_TIMEOUT_MS: '0' }, code: 64, field: 'KEEP_ALIVE_TIMEOUT_MS', says: [/KEEP_ALIVE_TIMEOUT_MS is "0"/, /milliseconds from 1 to 3600000/] },
   { name: 'HEADERS_TIMEOUT_MS above REQUEST_TIMEOUT_MS', env: { HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '1000' }, code: 64, field: 'HEADERS_TIMEOUT_MS', says: [/exceeds REQUEST_TIMEOUT_MS/, /lower it or raise REQUEST_TIMEOUT_MS/] },

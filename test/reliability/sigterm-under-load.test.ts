@@ -7,6 +7,7 @@ import { sleep } from '../helpers/http.js';
 import { settled, trackServices, workersOnline, type RunningService } from '../helpers/service.js';
 import { addFigures, emptyFigures, failed, lostAccepted, probe, recordResult, startLoad, type LoadFigures } from './load-client.js';
 import { fixtureRoot, MODES } from '../helpers/fixture.js';
+import { REUSEPORT_MODES } from '../helpers/reuseport.js';
 
 const TRIALS = 20;
 /** Load before the signal: a short burst, so 20 trials per mode fit the suite's time budget. */
@@ -59,6 +60,8 @@ interface Totals extends LoadFigures {
   flips: number[];
   lostAccepted: number;
   serverAccepted: number;
+  /** Connections reset before any serving process accepted them (queued when a listener closed). */
+  unacceptedResets: number;
 }
 const totals = new Map<string, Totals>();
 
@@ -70,21 +73,24 @@ afterAll(() => {
         `refused after the listener closed ${t.refused}, keep-alive told Connection: close ${t.keepAliveClosed}, ` +
         `lost ${t.lostAccepted} (failed ${failed(t)}: resets reused/fresh/handshake ${t.resetReused}/${t.resetFresh}/${t.resetHandshake}, ` +
         `truncated ${t.truncated}, 5xx ${t.serverError}, other ${t.otherStatus}, timeouts ${t.timeout}; ` +
-        `connections opened ${t.connected + t.resetHandshake}, accepted by the server ${t.serverAccepted})${flips}`,
+        `connections opened ${t.connected + t.resetHandshake}, accepted by the server ${t.serverAccepted}, ` +
+        `reset before any process accepted them ${t.unacceptedResets})${flips}`,
     );
   }
 });
 
-describe.each(MODES)('SIGTERM under load, $mode mode', ({ mode, workers }) => {
+describe.each([...MODES, ...REUSEPORT_MODES])('SIGTERM under load, $mode mode', (modeOptions) => {
+  const { mode, workers } = modeOptions;
+  const modeEnv = 'env' in modeOptions ? modeOptions.env : {};
   test(`${TRIALS} trials: nothing accepted is lost, late connections are refused`, { timeout: 150_000 }, async () => {
     const root = fixtureRoot(workers);
-    const total: Totals = { ...emptyFigures(), trials: 0, flips: [], lostAccepted: 0, serverAccepted: 0 };
+    const total: Totals = { ...emptyFigures(), trials: 0, flips: [], lostAccepted: 0, serverAccepted: 0, unacceptedResets: 0 };
     totals.set(mode, total);
     let unacceptedResets = 0;
     for (let trial = 0; trial < TRIALS; trial++) {
       // Odd trials configure a shutdown delay: readiness flips first, the listener closes later.
       const delayed = trial % 2 === 1;
-      const svc = services.start(root, { env: { SHUTDOWN_DELAY_MS: delayed ? String(SHUTDOWN_DELAY_MS) : undefined } });
+      const svc = services.start(root, { env: { ...modeEnv, SHUTDOWN_DELAY_MS: delayed ? String(SHUTDOWN_DELAY_MS) : undefined } });
       const { port } = await svc.up();
       if (workers > 1) await workersOnline(svc, workers);
       const load = startLoad(port, { keepAliveClients: 50, newConnectionClients: 50, path: '/work', maxRequests: 400, maxMs: 5_000 });
@@ -108,6 +114,7 @@ describe.each(MODES)('SIGTERM under load, $mode mode', ({ mode, workers }) => {
       expect(svc.lines.filter((l) => l.type === 'drained').length, context).toBe(workers);
       expect(lost, context).toBe(0);
       unacceptedResets += failed(figures) - lost;
+      total.unacceptedResets += failed(figures) - lost;
       expect(figures.resetReused + figures.truncated + figures.serverError + figures.timeout, context).toBe(0);
       expect(figures.ok, context).toBeGreaterThan(0);
       // The drain really happened under load: the clients ended by being refused.

@@ -26,13 +26,14 @@ describe('readRuntimeEnv: defaults', () => {
       upUrl: undefined,
       workers: undefined,
       accessLog: false,
+      clusterReusePort: false,
     });
     expect(DEFAULT_PORT).toBe(5050);
     expect(DEFAULT_INSPECT_PORT).toBe(5858);
   });
 
   test('an empty variable counts as unset', () => {
-    const env = { PORT: '', INSPECT_PORT: '', SHUTDOWN_DELAY_MS: '', KEEP_ALIVE_TIMEOUT_MS: '', LIFECYCLE_UP_URL: '', WORKERS: '', LIFECYCLE_ACCESS_LOG: '' };
+    const env = { PORT: '', INSPECT_PORT: '', SHUTDOWN_DELAY_MS: '', KEEP_ALIVE_TIMEOUT_MS: '', LIFECYCLE_UP_URL: '', WORKERS: '', LIFECYCLE_ACCESS_LOG: '', CLUSTER_REUSEPORT: '' };
     expect(readRuntimeEnv(env)).toEqual(readRuntimeEnv({}));
   });
 });
@@ -49,6 +50,7 @@ describe('readRuntimeEnv: values', () => {
       LIFECYCLE_UP_URL: 'http://127.0.0.1:9000/up',
       WORKERS: '3',
       LIFECYCLE_ACCESS_LOG: '1',
+      CLUSTER_REUSEPORT: '1',
     };
     expect(readRuntimeEnv(env)).toEqual({
       port: 8080,
@@ -61,6 +63,7 @@ describe('readRuntimeEnv: values', () => {
       upUrl: 'http://127.0.0.1:9000/up',
       workers: 3,
       accessLog: true,
+      clusterReusePort: true,
     });
   });
 
@@ -96,6 +99,7 @@ describe('readRuntimeEnv: a bad value is a usage error (exit 64) naming the vari
     [{ WORKERS: '8' }, 'WORKERS', /^WORKERS is "8"; expected a worker count from 1 to 4/],
     [{ WORKERS: 'max' }, 'WORKERS', /^WORKERS is "max"/],
     [{ LIFECYCLE_ACCESS_LOG: 'yes' }, 'LIFECYCLE_ACCESS_LOG', /^LIFECYCLE_ACCESS_LOG is "yes"; expected 1 \(on\) or 0 \(off\)$/],
+    [{ CLUSTER_REUSEPORT: 'true' }, 'CLUSTER_REUSEPORT', /^CLUSTER_REUSEPORT is "true"; expected 1 \(on\) or 0 \(off\)$/],
     [{ SHUTDOWN_DELAY_MS: '-5' }, 'SHUTDOWN_DELAY_MS', /^SHUTDOWN_DELAY_MS is "-5"; expected milliseconds from 0 to 600000$/],
     [{ SHUTDOWN_DELAY_MS: '1s' }, 'SHUTDOWN_DELAY_MS', /^SHUTDOWN_DELAY_MS is "1s"/],
     [{ SHUTDOWN_DELAY_MS: '600001' }, 'SHUTDOWN_DELAY_MS', /^SHUTDOWN_DELAY_MS is "600001"/],
