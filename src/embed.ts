@@ -10,7 +10,7 @@ export { clusterRole } from './cluster/worker-env.js';
 export { serveHttp } from './serving/http-runner.js';
 export { HttpDrain } from './serving/drain.js';
 export { DEFAULT_HEALTH_PATH } from './serving/readiness.js';
-export { startLifecycle, transitionLogger } from './core/run.js';
+export { optionsFromEnv, startLifecycle, transitionLogger } from './core/run.js';
 export { serviceApp } from './service/service-app.js';
 export { readRuntimeEnv } from './config/env.js';
 export { loadServiceJson, validateServiceJson } from './config/service-json.js';

@@ -19,6 +19,7 @@ export type {
   ServerStats,
   StartClusterInput,
   StartInput,
+  UpInfo,
   WorkerDecision,
 } from './core/types.js';
 export type { DrainSignal, SignalEvent } from './core/signals.js';

@@ -1,4 +1,4 @@
-import { info, warn } from '../core/log.js';
+import { describeError, info, warn } from '../core/log.js';
 import type { LoadedConfig, Runner, WorkerDecision } from '../core/types.js';
 
 /**
@@ -16,6 +16,14 @@ export async function announce(config: LoadedConfig, decision: WorkerDecision, r
   const builtins = config.builtins ?? [];
   const example = (routes[0]?.path ?? builtins[0] ?? '/').replace(/:(\w+)/g, '$1');
   info('routes', { routes, builtins, try: `curl ${base}${example}` });
+
+  if (config.onUp && decision.mode !== 'worker') {
+    try {
+      await config.onUp({ config, mode: decision.mode, workers: decision.workers, port: runner.port });
+    } catch (err) {
+      warn('up-hook-failed', describeError(err));
+    }
+  }
 
   const upUrl = config.runtime.upUrl;
   if (!upUrl) return;
