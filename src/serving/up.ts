@@ -38,6 +38,9 @@ export async function announce(config: LoadedConfig, decision: WorkerDecision, r
     if (res.ok) info('up-notified', { url: upUrl, status: res.status });
     else warn('up-notify-failed', { url: upUrl, status: res.status });
   } catch (err) {
-    warn('up-notify-failed', { url: upUrl, error: (err as Error).message });
+    // fetch's own message is "fetch failed"; the reason (ECONNREFUSED, …) is its cause.
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message;
+    warn('up-notify-failed', { url: upUrl, error: reason ? `${(err as Error).message} (${reason})` : (err as Error).message });
   }
 }
