@@ -25,7 +25,15 @@ export async function run(argv: string[]) {
       usageFail((err as Error).message);
     }
   }
-  const [{ startService }, { signalEvent }] = await Promise.all([import('../../service/start-service.js'), import('../../core/signals.js')]);
-  const actor = await startService({ root, role: 'main', flags: { port: values.port } }).catch((err: Error) => usageFail(err.message));
+  const [{ startService }, { signalEvent }, { isPlatformApp }] = await Promise.all([
+    import('../../service/start-service.js'),
+    import('../../core/signals.js'),
+    import('../../vtex-api/layout.js'),
+  ]);
+  // A platform app folder (manifest.json beside node/) runs through the @vtex/api adapter, loaded only then.
+  const boot = isPlatformApp(root)
+    ? import('../../vtex-api/index.js').then(({ startApp }) => startApp({ appRoot: root, port: values.port }))
+    : startService({ root, role: 'main', flags: { port: values.port } });
+  const actor = await boot.catch((err: Error) => usageFail(err.message));
   releaseEarlySignals((signal) => actor.send(signalEvent(signal)));
 }
