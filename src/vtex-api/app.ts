@@ -45,7 +45,7 @@ export function vtexApp(options: VtexAppOptions): AppOptions<unknown, unknown> {
     async app({ config, mode, channel }) {
       const sdk = resolveSdk(layout.nodeDir);
       // The SDK requires `<nodeDir>/index`; a TypeScript entry needs a require hook (tsx's, CommonJS).
-      if (findEntry(layout.nodeDir)?.endsWith('.ts')) (createRequire(import.meta.url)('tsx/cjs/api') as { register(): void }).register();
+      if (findEntry(layout.nodeDir)?.endsWith('.ts')) registerTypeScript();
       // What the SDK divides its client caches by: the resolved count, as the primary resolved it.
       const workers = mode === 'single' ? 1 : resolveWorkerCount(config.serviceJson.workers, { linked: config.runtime.linked, cpus: cpus().length }).workers;
       const sdkApp = await buildSdkApp(sdk, layout, { ...config.serviceJson, workers });
@@ -66,6 +66,23 @@ export function vtexApp(options: VtexAppOptions): AppOptions<unknown, unknown> {
     onWorkerMessage: sdkMessages(),
     onUp: ({ config, workers }) => logAvailableRoutes(resolveSdk(layout.nodeDir), { ...config.serviceJson, workers }),
   };
+}
+
+/**
+ * tsx's CommonJS require hook. Its transforms run in esbuild, which by default keeps a worker thread
+ * and a service process for synchronous calls; with ESBUILD_WORKER_THREADS=0 (read once, when tsx
+ * loads esbuild) each transform is one short synchronous run instead, so a single process stays one.
+ * tsx caches what it transformed, so a second boot transforms nothing.
+ */
+function registerTypeScript() {
+  const env = process.env;
+  const own = env.ESBUILD_WORKER_THREADS === undefined;
+  if (own) env.ESBUILD_WORKER_THREADS = '0';
+  try {
+    (createRequire(import.meta.url)('tsx/cjs/api') as { register(): void }).register();
+  } finally {
+    if (own) delete env.ESBUILD_WORKER_THREADS;
+  }
 }
 
 interface LogOnce {

@@ -38,3 +38,29 @@ export function connect(port: number): Promise<net.Socket> {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** An HTTP receiver on 127.0.0.1 that records the requests it gets (the platform's up endpoint). */
+export async function startReceiver() {
+  const received: Array<{ method: string; url: string; contentType?: string; body: string }> = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      received.push({ method: req.method!, url: req.url!, contentType: req.headers['content-type'], body });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}/up`, received, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/** A loopback port that nothing listens on (bound once, then released). */
+export async function deadPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

@@ -7,7 +7,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { connect, request, sleep } from '../helpers/http.js';
+import { connect, deadPort, request, sleep, startReceiver } from '../helpers/http.js';
 import { childPids, listeningSockets } from '../helpers/proc.js';
 import { HELLO_ENTRY, helloServiceJson, makeServiceRoot, REPO, trackServices, type LogLine, type RunningService } from '../helpers/service.js';
 
@@ -20,32 +20,6 @@ const parse = (body: string) => JSON.parse(body) as Record<string, unknown>;
 /** Every line the process wrote is one JSON object. */
 function expectJsonLinesOnly(svc: RunningService) {
   for (const text of svc.output().split('\n').filter(Boolean)) expect(() => JSON.parse(text), text).not.toThrow();
-}
-
-/** An HTTP receiver on 127.0.0.1 that records the requests it gets (the platform's up endpoint). */
-async function startReceiver() {
-  const received: Array<{ method: string; url: string; contentType?: string; body: string }> = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
-      received.push({ method: req.method!, url: req.url!, contentType: req.headers['content-type'], body });
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}/up`, received, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
-/** A loopback port that nothing listens on (bound once, then released). */
-async function deadPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Hello plus a log-once route and what DETERMINISTIC_VARY was when the module was imported. */
