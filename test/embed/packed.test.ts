@@ -3,13 +3,15 @@
  * and examples/embed run from there (public exports only), in single-process and cluster mode.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { request, sleep } from '../helpers/http.js';
 import { childPids, isRunning } from '../helpers/proc.js';
 import { REPO, trackServices, workersOnline, type RunningService } from '../helpers/service.js';
+import { VTEX_EXAMPLE } from '../helpers/vtex-app.js';
 
 const EXAMPLE = join(REPO, 'examples/embed/index.mjs');
 const packageJson = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { name: string; exports: Record<string, unknown> };
@@ -44,7 +46,9 @@ test('the example imports nothing but packages by name, and of ours only exporte
 
 /** SIGTERM with a request in flight: readiness 503 meanwhile, the response completes with Connection: close, exit 15 after it. */
 async function drainWithRequestInFlight(svc: RunningService, port: number) {
-  const slow = request(port, '/slow?ms=1000');
+  // On a keep-alive socket, so that Connection: close is the drain's doing.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const slow = request(port, '/slow?ms=1000', { agent });
   await sleep(200);
   svc.kill('SIGTERM');
   await svc.waitForLine((l) => l.type === 'draining' && l.pid === svc.child.pid);
@@ -53,6 +57,7 @@ async function drainWithRequestInFlight(svc: RunningService, port: number) {
   expect(health.status).toBe(503);
   expect(JSON.parse(health.body)).toEqual({ status: 'draining' });
   const reply = await slow;
+  agent.destroy();
   expect(reply.status).toBe(200);
   expect(JSON.parse(reply.body)).toMatchObject({ waitedMs: 1000 });
   expect(reply.headers.connection).toBe('close');
@@ -93,5 +98,28 @@ describe('examples/embed from the packed tarball', () => {
 
     await drainWithRequestInFlight(svc, port);
     for (const pid of [workers[1]!, replacement!.workerPid as number]) await expect.poll(() => isRunning(pid)).toBe(false);
+  });
+});
+
+describe('service-lifecycle/vtex-api installed without @vtex/api (an optional peer dependency)', () => {
+  const expectMissingSdk = async (svc: RunningService) => {
+    expect((await svc.exited).code).toBe(78);
+    const failed = svc.lines.filter((l) => l.type === 'boot-failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ field: '@vtex/api' });
+    expect(failed[0]!.message).toMatch(/^@vtex\/api is not installed: not found from .* nor from service-lifecycle; add "@vtex\/api": "\^6\.51\.3" to the app's package\.json \(or beside service-lifecycle\) and run npm install$/);
+  };
+
+  test('startApp() in the SDK layout: one boot-failed line naming the fix, exit 78', async () => {
+    mkdirSync(join(project, 'service/src/node'), { recursive: true });
+    writeFileSync(join(project, 'service/service.json'), JSON.stringify({ workers: 1, routes: {} }));
+    writeFileSync(join(project, 'service/src/node/index.js'), 'exports.default = {};\n');
+    writeFileSync(join(project, 'main.cjs'), "require('service-lifecycle/vtex-api').startApp();\n");
+    await expectMissingSdk(services.start(project, { command: [process.execPath, 'main.cjs'], cwd: project, env: { VTEX_APP_ID: 'vtex.service-example@0.3.0' } }));
+  });
+
+  test('the bin\'s start <app-root> on an app folder: the same line, exit 78', async () => {
+    cpSync(VTEX_EXAMPLE, join(project, 'app'), { recursive: true });
+    await expectMissingSdk(services.start(project, { command: [process.execPath, join(project, 'node_modules/.bin/service-lifecycle'), 'start', 'app'], cwd: project }));
   });
 });

@@ -3,10 +3,12 @@
  * a TypeScript entry) run unchanged by `service-lifecycle start <app-root>`, in both modes. Real
  * processes, the SDK's own code building the app, loopback only.
  */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { deadPort, request, startReceiver } from '../helpers/http.js';
 import { childPids, isRunning, listeningSockets } from '../helpers/proc.js';
-import { trackServices, workersOnline, type RunningService } from '../helpers/service.js';
+import { REPO, trackServices, workersOnline, type RunningService } from '../helpers/service.js';
 import { freePort } from '../reliability/proc.js';
 import { appFolderCopy, VTEX_EXAMPLE } from '../helpers/vtex-app.js';
 import { drainsRequestInFlight, occurrences, ofType, reachEvery } from './checks.js';
@@ -25,6 +27,10 @@ const start = (root: string, env: Record<string, string | undefined> = {}) =>
 
 const json = (body: string) => JSON.parse(body) as Record<string, unknown>;
 const statusFlushes = (svc: RunningService) => svc.lines.filter(ofType('fixture-status-flush')).map((l) => l.pid);
+
+test('the example type-checks with its own tsconfig, as the platform\'s builder compiles it', () => {
+  expect(() => execFileSync(join(REPO, 'node_modules/.bin/tsc'), ['-p', join(VTEX_EXAMPLE, 'node/tsconfig.json'), '--noEmit'], { encoding: 'utf8' })).not.toThrow();
+});
 
 describe('workers: 1, single process', () => {
   test('one process serves the public route by path and private routes; identity from manifest.json; up POST, route listing, log-once, status track; SIGTERM drains the request in flight', async () => {
