@@ -58,7 +58,7 @@ export function vtexApp(options: VtexAppOptions): AppOptions<unknown, unknown> {
       const relayStatusTrack = mode === 'single' && !config.runtime.linked;
       return (req, res) => {
         addHeaders?.(req);
-        if (relayStatusTrack && req.url?.split('?')[0] === '/_status') res.once('finish', () => channel.send(SDK.broadcastStatusTrack));
+        if (relayStatusTrack && isStatusPath(req.url)) res.once('finish', () => channel.send(SDK.broadcastStatusTrack));
         sdkApp.listener(req, res);
       };
     },
@@ -84,6 +84,8 @@ function registerTypeScript() {
     if (own) delete env.ESBUILD_WORKER_THREADS;
   }
 }
+
+const isStatusPath = (url = '') => url === '/_status' || url.startsWith('/_status?');
 
 interface LogOnce {
   cmd: typeof SDK.logOnceCmd;
