@@ -18,6 +18,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Whether a listener can bind `port` on all interfaces right now (as the service will). */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
+  });
+}
+
 function getStatus(port: number, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = get({ host: HOST, port, path, agent: false, timeout: 2_000 }, (res) => {
@@ -73,14 +82,15 @@ export class KeepAliveSocket {
   }
 
   /** Sends GET path and resolves when the whole response (headers + Content-Length body) is in. */
-  request(path: string, timeoutMs: number): Promise<RawResponse> {
+  request(path: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<RawResponse> {
     return new Promise<RawResponse>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no response to ${path} within ${timeoutMs} ms`)), timeoutMs);
       this.pending = {
         resolve: (r) => (clearTimeout(timer), resolve(r)),
         reject: (e) => (clearTimeout(timer), reject(e)),
       };
-      this.socket.write(`GET ${path} HTTP/1.1\r\nHost: ${HOST}\r\nConnection: keep-alive\r\n\r\n`);
+      const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+      this.socket.write(`GET ${path} HTTP/1.1\r\nHost: ${HOST}\r\nConnection: keep-alive\r\n${extra}\r\n`);
     });
   }
 
