@@ -71,6 +71,8 @@ const VTEX_TARGETS: Target[] = [
   { label: 'ours single / SDK `startApp` (workers 1): boot → 200', metric: 'boot', of: 'vtex1', over: 'sdk1', atMost: 0.55 },
   { label: '(same, as CPU time to the first 200)', metric: 'bootCpu', of: 'vtex1', over: 'sdk1', atMost: 0.55 },
   { label: 'ours single / SDK `startApp` (workers 1): close req/s', metric: 'closeRps', of: 'vtex1', over: 'sdk1', atLeast: 1.25 },
+  // On a shared host the tree with more processes gets more of the CPU; per CPU-second the figure does not depend on that.
+  { label: '(same, as close requests per CPU-second of the tree)', metric: 'cpuUs', of: 'sdk1', over: 'vtex1', atLeast: 1.25 },
   { label: 'ours single: in-flight drain, response → exit (ms)', metric: 'drainAfterResponse', of: 'vtex1', atMost: 50 },
   { label: 'ours single: in-flight requests lost (all runs)', metric: 'inflightLost', of: 'vtex1', atMost: 0, sum: true },
   { label: 'SDK `startApp` (workers 1): in-flight requests lost (all runs)', metric: 'inflightLost', of: 'sdk1', sum: true },

@@ -90,6 +90,14 @@ export interface SdkApp {
  * warning loggers stay. A failure to build is a boot error (78).
  */
 export async function buildSdkApp(sdk: SdkPackage, layout: AppLayout, serviceJson: Record<string, unknown>): Promise<SdkApp> {
+  try {
+    return await build(sdk, layout, serviceJson);
+  } catch (err) {
+    throw buildError(err, sdk, layout);
+  }
+}
+
+async function build(sdk: SdkPackage, layout: AppLayout, serviceJson: Record<string, unknown>): Promise<SdkApp> {
   const req = sdkRequire(sdk);
   // The package root first, as any normal boot: some 6.x have require cycles that leave IOClients
   // undefined when a deep module loads first. It sets FORCE_COLOR=1 and global.metrics.
@@ -110,12 +118,8 @@ export async function buildSdkApp(sdk: SdkPackage, layout: AppLayout, serviceJso
   }
 
   const messageListeners = process.listeners('message').length;
-  let app: { callback(): RequestListener };
-  try {
-    app = await (req('./lib/service/worker/index.js') as { startWorker(s: unknown): typeof app }).startWorker(serviceJson);
-  } catch (err) {
-    throw buildError(err, sdk, layout);
-  }
+  const { startWorker } = req('./lib/service/worker/index.js') as { startWorker(s: unknown): { callback(): RequestListener } };
+  const app = await startWorker(serviceJson);
   // startWorker's last statement: process.on('message', onMessage(serviceJSON)).
   const messages = process.listeners('message');
   if (messages.length > messageListeners) process.removeListener('message', messages.at(-1)!);

@@ -4,11 +4,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { request, sleep } from '../helpers/http.js';
+import { drainsRequestInFlight } from '../helpers/drain.js';
+import { request } from '../helpers/http.js';
 import { childPids, isRunning } from '../helpers/proc.js';
 import { REPO, trackServices, workersOnline, type RunningService } from '../helpers/service.js';
 import { VTEX_EXAMPLE } from '../helpers/vtex-app.js';
@@ -44,28 +44,6 @@ test('the example imports nothing but packages by name, and of ours only exporte
   expect(specifiers).toContain('service-lifecycle/embed');
 });
 
-/** SIGTERM with a request in flight: readiness 503 meanwhile, the response completes with Connection: close, exit 15 after it. */
-async function drainWithRequestInFlight(svc: RunningService, port: number) {
-  // On a keep-alive socket, so that Connection: close is the drain's doing.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const slow = request(port, '/slow?ms=1000', { agent });
-  await sleep(200);
-  svc.kill('SIGTERM');
-  await svc.waitForLine((l) => l.type === 'draining' && l.pid === svc.child.pid);
-  await sleep(50);
-  const health = await request(port, '/healthcheck');
-  expect(health.status).toBe(503);
-  expect(JSON.parse(health.body)).toEqual({ status: 'draining' });
-  const reply = await slow;
-  agent.destroy();
-  expect(reply.status).toBe(200);
-  expect(JSON.parse(reply.body)).toMatchObject({ waitedMs: 1000 });
-  expect(reply.headers.connection).toBe('close');
-  const exit = await svc.exited;
-  expect(exit.code).toBe(15);
-  expect(exit.at).toBeGreaterThanOrEqual(reply.at);
-}
-
 describe('examples/embed from the packed tarball', () => {
   test('WORKERS=1: one process serves; SIGTERM drains the request in flight and exits 15', async () => {
     const svc = start({ WORKERS: '1', SHUTDOWN_DELAY_MS: '300' });
@@ -76,7 +54,7 @@ describe('examples/embed from the packed tarball', () => {
     expect(JSON.parse(hello.body)).toEqual({ hello: 'world', pid: svc.child.pid });
     expect(hello.headers['x-response-time'], 'the example\'s own middleware ran').toMatch(/ ms$/);
     expect(childPids(svc.child.pid!), 'no fork in single-process mode').toEqual([]);
-    await drainWithRequestInFlight(svc, port);
+    await drainsRequestInFlight(svc, port, '/slow?ms=1000');
   });
 
   test('WORKERS=2: forked workers serve, a killed worker is respawned, SIGTERM drains them all and exits 15', async () => {
@@ -96,7 +74,7 @@ describe('examples/embed from the packed tarball', () => {
     expect(isRunning(replacement!.workerPid as number)).toBe(true);
     expect((await request(port, '/hello')).status).toBe(200);
 
-    await drainWithRequestInFlight(svc, port);
+    await drainsRequestInFlight(svc, port, '/slow?ms=1000');
     for (const pid of [workers[1]!, replacement!.workerPid as number]) await expect.poll(() => isRunning(pid)).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ import { childPids, isRunning, listeningSockets } from '../helpers/proc.js';
 import { REPO, trackServices, workersOnline, type RunningService } from '../helpers/service.js';
 import { freePort } from '../reliability/proc.js';
 import { appFolderCopy, VTEX_EXAMPLE } from '../helpers/vtex-app.js';
-import { drainsRequestInFlight, occurrences, ofType, reachEvery } from './checks.js';
+import { drainsSlowRoute, occurrences, ofType, reachEvery } from './checks.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());
@@ -66,7 +66,7 @@ describe('workers: 1, single process', () => {
     await svc.waitForLine(ofType('fixture-status-flush'));
     expect(statusFlushes(svc)).toEqual([svc.child.pid]);
 
-    await drainsRequestInFlight(svc, port);
+    await drainsSlowRoute(svc, port);
     expect(svc.lines.find(ofType('drained'))).toMatchObject({ mode: 'single', forceClosed: 0 });
   });
 
@@ -129,7 +129,7 @@ describe('workers: 2, cluster', () => {
     await reachEvery([workers[1]!, replacement], () => request(port, '/_v/status/200'));
     expect(occurrences(svc, 'Available service routes:'), 'announced once per boot, not per respawn').toBe(1);
 
-    await drainsRequestInFlight(svc, port);
+    await drainsSlowRoute(svc, port);
     for (const pid of [workers[1]!, replacement]) await expect.poll(() => isRunning(pid)).toBe(false);
   });
 });

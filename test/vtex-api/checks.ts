@@ -1,7 +1,7 @@
 /** What every platform-app test checks the same way, whatever layout and mode booted it. */
-import http from 'node:http';
 import { expect } from 'vitest';
-import { request, sleep, type Reply } from '../helpers/http.js';
+import { drainsRequestInFlight } from '../helpers/drain.js';
+import { type Reply } from '../helpers/http.js';
 import type { LogLine, RunningService } from '../helpers/service.js';
 
 export const ofType = (type: string) => (line: LogLine) => line.type === type;
@@ -20,31 +20,6 @@ export async function reachEvery(pids: number[], send: () => Promise<Reply>) {
   expect([...seen].sort()).toEqual([...pids].sort());
 }
 
-/**
- * SIGTERM while the app's slow route is answering on a keep-alive socket: readiness answers 503 from
- * then on (never 200 again), the response completes with `Connection: close`, the process exits 15
- * after it. The service must run with SHUTDOWN_DELAY_MS, so the listener still takes the probes.
- */
-export async function drainsRequestInFlight(svc: RunningService, port: number, headers: Record<string, string> = {}) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const slow = request(port, '/acme/dev/_v/private/slow/1000', { agent, headers });
-  await sleep(300);
-  svc.kill('SIGTERM');
-  await svc.waitForLine((l) => l.type === 'draining' && l.pid === svc.child.pid);
-  await sleep(50);
-  const readiness: Array<number | string> = [];
-  for (let i = 0; i < 5; i++) {
-    readiness.push(await request(port, '/healthcheck').then((r) => r.status, (err: Error) => err.message));
-    await sleep(30);
-  }
-  expect(readiness[0]).toBe(503);
-  expect(readiness, 'no 200 after the first 503').not.toContain(200);
-  const reply = await slow;
-  agent.destroy();
-  expect(reply.status).toBe(200);
-  expect(JSON.parse(reply.body)).toMatchObject({ waitedMs: 1000 });
-  expect(reply.headers.connection).toBe('close');
-  const exit = await svc.exited;
-  expect(exit.code).toBe(15);
-  expect(exit.at).toBeGreaterThanOrEqual(reply.at);
-}
+/** The example app's slow route, on a private path. */
+export const drainsSlowRoute = (svc: RunningService, port: number, headers: Record<string, string> = {}) =>
+  drainsRequestInFlight(svc, port, '/acme/dev/_v/private/slow/1000', headers);

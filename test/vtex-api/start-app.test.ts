@@ -9,7 +9,7 @@ import { deadPort, request, startReceiver } from '../helpers/http.js';
 import { childPids, isRunning } from '../helpers/proc.js';
 import { trackServices, workersOnline } from '../helpers/service.js';
 import { sdkStage, VTEX_ENV } from '../helpers/vtex-app.js';
-import { drainsRequestInFlight, occurrences, ofType, reachEvery } from './checks.js';
+import { drainsSlowRoute, occurrences, ofType, reachEvery } from './checks.js';
 
 const services = trackServices();
 afterEach(() => services.cleanup());
@@ -64,7 +64,7 @@ describe.each([1, 2])('startApp() from the SDK layout, workers: %i', (workers) =
       await reachEvery([pids[1]!, replacement], () => request(port, '/', { headers: routed('status', 'code=200') }));
       pids.splice(0, 1, replacement);
     }
-    await drainsRequestInFlight(svc, port, ACCOUNT);
+    await drainsSlowRoute(svc, port, ACCOUNT);
     for (const pid of pids) await expect.poll(() => isRunning(pid)).toBe(false);
   });
 });
