@@ -87,17 +87,18 @@ export interface SdkApp {
  * app's `Service` from the entry, its routes and built-ins, its client caches scaled to `workers`.
  * Its `SIGTERM`, `SIGINT` and `uncaughtException` listeners are removed (they exit at once, or with
  * 420), and so is its IPC `message` handler (its `UP` POST has no error handler); the rejection and
- * warning loggers stay. A failure to build is a boot error (78).
+ * warning loggers stay. `beforeEntry` runs just before the entry is required. A failure to build is a
+ * boot error (78).
  */
-export async function buildSdkApp(sdk: SdkPackage, layout: AppLayout, serviceJson: Record<string, unknown>): Promise<SdkApp> {
+export async function buildSdkApp(sdk: SdkPackage, layout: AppLayout, serviceJson: Record<string, unknown>, beforeEntry?: () => void): Promise<SdkApp> {
   try {
-    return await build(sdk, layout, serviceJson);
+    return await build(sdk, layout, serviceJson, beforeEntry);
   } catch (err) {
     throw buildError(err, sdk, layout);
   }
 }
 
-async function build(sdk: SdkPackage, layout: AppLayout, serviceJson: Record<string, unknown>): Promise<SdkApp> {
+async function build(sdk: SdkPackage, layout: AppLayout, serviceJson: Record<string, unknown>, beforeEntry?: () => void): Promise<SdkApp> {
   const req = sdkRequire(sdk);
   // The package root first, as any normal boot: some 6.x have require cycles that leave IOClients
   // undefined when a deep module loads first. It sets FORCE_COLOR=1 and global.metrics.
@@ -119,6 +120,8 @@ async function build(sdk: SdkPackage, layout: AppLayout, serviceJson: Record<str
 
   const messageListeners = process.listeners('message').length;
   const { startWorker } = req('./lib/service/worker/index.js') as { startWorker(s: unknown): { callback(): RequestListener } };
+  // The SDK's own ~2 000 modules are loaded by now; a require hook registered here sees only the app's.
+  beforeEntry?.();
   const app = await startWorker(serviceJson);
   // startWorker's last statement: process.on('message', onMessage(serviceJSON)).
   const messages = process.listeners('message');
