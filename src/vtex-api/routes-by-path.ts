@@ -7,6 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { stringify } from 'node:querystring';
+import { log } from '../embed.js';
 import type { ServiceJson } from '../types.js';
 import { SDK } from './sdk.js';
 
@@ -21,13 +22,23 @@ const decode = (text: string) => {
   }
 };
 
-/** Account and workspace of a public route called by path: the environment's (see LOCAL_DEFAULTS). */
+/**
+ * What adds the headers to a request. A public route called by path gets the environment's account
+ * and workspace (`VTEX_ACCOUNT`, `VTEX_WORKSPACE`: see LOCAL_DEFAULTS).
+ */
 export function routesByPath(serviceJson: ServiceJson, env: NodeJS.ProcessEnv): (req: IncomingMessage) => void {
   const { match } = createRequire(import.meta.url)('path-to-regexp') as { match(path: string, options: object): Match };
-  // Public (or extensible) routes, in service.json's order; the same syntax as the router's, `*name` included.
-  const publicRoutes = Object.entries(serviceJson.routes ?? {})
-    .filter(([, route]) => route.public || (route as { extensible?: unknown }).extensible)
-    .map(([id, route]) => ({ id, match: match(route.path, { decode }) }));
+  // Public (or extensible) routes, in service.json's order, with the router's syntax (`/:name`, `/*name`).
+  const publicRoutes: Array<{ id: string; match: Match }> = [];
+  for (const [id, route] of Object.entries(serviceJson.routes ?? {})) {
+    if (!route.public && !(route as { extensible?: unknown }).extensible) continue;
+    try {
+      publicRoutes.push({ id, match: match(route.path, { decode }) });
+    } catch (err) {
+      // Only the local convenience is lost: the route still answers with the platform's headers.
+      log('warn', 'route-by-path-skipped', { route: id, path: route.path, error: (err as Error).message, note: `call it with -H 'x-colossus-route-id: ${id}'` });
+    }
+  }
   const builtins = new Set<string>(SDK.builtins);
 
   return (req) => {

@@ -1,6 +1,7 @@
 /**
  * Issue 12, bad input: every problem of a platform app is one boot-failed line naming what is wrong
- * and the fix, exit 78, found before anything forks, nothing left running. And the adapter costs a
+ * and the fix, exit 78, found before anything forks, nothing left running (a public path that only
+ * the local routing by path cannot read is a warning). And the adapter costs a
  * service that is not a platform app nothing: `start` loads only the folder-layout check.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,6 +38,15 @@ const installSdk = (root: string, version: string) => {
 };
 
 describe('start <app-root>', () => {
+  test('a public path the path matcher cannot read: a warning, the route skipped for calls by path only', async () => {
+    // Only in service.json (the SDK ignores a route the Service has no handler for).
+    const root = appFolderCopy({ serviceJson: (s) => ((s.routes as Record<string, unknown>).old = { path: '/_v/old/:id?', public: true }) });
+    const svc = services.start(root);
+    const { port } = await svc.up();
+    expect(await svc.waitForLine(ofType('route-by-path-skipped'))).toMatchObject({ level: 'warn', route: 'old', path: '/_v/old/:id?' });
+    expect((await request(port, '/_v/status/200')).status).toBe(200);
+  });
+
   test.each([
     ['invalid JSON', '{ "vendor": "vtex", }', 'manifest.json', /manifest\.json: invalid JSON \(.*\); fix the syntax there$/],
     ['no vendor', '{ "name": "app", "version": "1.0.0" }', 'manifest.json.vendor', /manifest\.json: "vendor" missing; expected a non-empty string such as "acme"$/],
