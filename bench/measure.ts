@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoadGenerator, LoadResult } from './loadgen.js';
 import { treeCpuSeconds, treeMemory, treePids, type TreeMemory } from '../support/proc.js';
-import { freePort } from '../support/ports.js';
+import { freePort, portIsFree } from '../support/ports.js';
 import { HOST, KeepAliveSocket, waitFor200 } from './probe.js';
 import { startVariant, treeExited, type RunningVariant, type Variant } from './variants.js';
 
@@ -23,6 +23,8 @@ export interface Settings {
 const BOOT_TIMEOUT_MS = 15_000;
 /** Everything here drains in well under this; the services' own deadline is 30 s. */
 const DRAIN_TIMEOUT_MS = 15_000;
+/** A variant that does not drain (the SDK's startApp) exits at its force timer, max(30, timeout) s after SIGTERM. */
+const NO_DRAIN_TIMEOUT_MS = 45_000;
 /**
  * How long the keep-alive socket sits idle before SIGTERM. Ours gives a socket that answered less
  * than IDLE_GRACE_MS (src/serving/drain.ts) ago time for a next request already on the wire.
@@ -30,9 +32,12 @@ const DRAIN_TIMEOUT_MS = 15_000;
 const IDLE_BEFORE_SIGTERM_MS = 500;
 
 async function boot(variant: Variant, s: Settings): Promise<{ service: RunningVariant; bootMs: number; bootCpuMs: number }> {
-  const service = startVariant(variant, { node: s.node, port: await freePort(), cpus: s.serviceCpus });
+  if (variant.fixedPort !== undefined && !(await portIsFree(variant.fixedPort))) {
+    throw new Error(`${variant.id}: port ${variant.fixedPort}, which it always listens on, is taken by another process`);
+  }
+  const service = startVariant(variant, { node: s.node, port: variant.fixedPort ?? (await freePort()), cpus: s.serviceCpus });
   try {
-    const at = await waitFor200(service.port, '/hello', BOOT_TIMEOUT_MS, service.isDead);
+    const at = await waitFor200(service.port, variant.paths.probe, BOOT_TIMEOUT_MS, service.isDead);
     // CPU time is what a busy neighbour cannot inflate much; wall time is what the orchestrator sees.
     return { service, bootMs: at - service.spawnedAt, bootCpuMs: treeCpuSeconds(treePids(service.pid)) * 1000 };
   } catch (err) {
@@ -72,7 +77,15 @@ export interface LoadInstance {
   close: LoadResult;
   cpuUsPerRequest: number;
   afterLoad: TreeMemory;
-  drainNoConnectionsMs: number;
+  /** Undefined for a variant that does not drain: it was SIGKILLed instead. */
+  drainNoConnectionsMs?: number;
+}
+
+/** The end of a job for a variant that does not drain: SIGKILL to the tree, nothing measured. */
+async function killed(service: RunningVariant) {
+  const pids = treePids(service.pid);
+  service.killTree();
+  await treeExited(service, pids, DRAIN_TIMEOUT_MS);
 }
 
 export async function loadInstance(variant: Variant, s: Settings): Promise<LoadInstance> {
@@ -80,7 +93,7 @@ export async function loadInstance(variant: Variant, s: Settings): Promise<LoadI
   return guarded(service, async () => {
     await settled(service, variant, s);
     const afterBoot = treeMemory(service.pid);
-    const url = `http://${HOST}:${service.port}/hello`;
+    const url = `http://${HOST}:${service.port}${variant.paths.probe}`;
     const load = (seconds: number, close: boolean) =>
       s.loadgen.run({ url, connections: s.connections, seconds, close, cpus: s.loadCpus });
     await load(s.warmupSeconds, false);
@@ -92,6 +105,10 @@ export async function loadInstance(variant: Variant, s: Settings): Promise<LoadI
     const cpuUsPerRequest = ((treeCpuSeconds(pids) - cpuBefore) / close.requests) * 1e6;
     await sleep(s.settleMs);
     const afterLoad = treeMemory(service.pid);
+    if (!variant.drains) {
+      await killed(service);
+      return { bootMs, bootCpuMs, afterBoot, keepAlive, close, cpuUsPerRequest, afterLoad };
+    }
     const { sentAt, exitAt } = await sigtermToExit(service);
     return { bootMs, bootCpuMs, afterBoot, keepAlive, close, cpuUsPerRequest, afterLoad, drainNoConnectionsMs: exitAt - sentAt };
   });
@@ -103,8 +120,8 @@ export async function idleKeepAliveInstance(variant: Variant, s: Settings): Prom
     const socket = new KeepAliveSocket(service.port);
     try {
       await socket.connected;
-      const res = await socket.request('/hello', 5_000);
-      if (res.status !== 200) throw new Error(`/hello answered ${res.status}`);
+      const res = await socket.request(variant.paths.probe, 5_000, variant.paths.headers);
+      if (res.status !== 200) throw new Error(`${variant.paths.probe} answered ${res.status}`);
       await sleep(IDLE_BEFORE_SIGTERM_MS);
       const { sentAt, exitAt } = await sigtermToExit(service);
       return { bootMs, bootCpuMs, drainMs: exitAt - sentAt };
@@ -119,10 +136,12 @@ export interface InFlightDrain {
   bootCpuMs: number;
   /** SIGTERM → whole tree exited. */
   totalMs: number;
-  /** The in-flight response arrived → whole tree exited. */
-  afterResponseMs: number;
-  /** The Connection header the in-flight response went out with. */
+  /** The in-flight response arrived → whole tree exited; undefined when it was lost. */
+  afterResponseMs?: number;
+  /** The Connection header the in-flight response went out with, or `lost`. */
   connection: string;
+  /** 1 when the socket closed without the response (the request was lost), else 0. */
+  lost: number;
 }
 
 export async function inFlightInstance(variant: Variant, s: Settings): Promise<InFlightDrain> {
@@ -131,16 +150,22 @@ export async function inFlightInstance(variant: Variant, s: Settings): Promise<I
     const socket = new KeepAliveSocket(service.port);
     try {
       await socket.connected;
-      const response = socket.request(`/slow?ms=${s.slowMs}`, s.slowMs + DRAIN_TIMEOUT_MS);
+      const timeoutMs = variant.drains ? DRAIN_TIMEOUT_MS : NO_DRAIN_TIMEOUT_MS;
+      const response = socket.request(variant.paths.slow(s.slowMs), s.slowMs + timeoutMs, variant.paths.headers);
       response.catch(() => undefined); // awaited below; a rejection before then is not unhandled
       await sleep(Math.min(200, s.slowMs / 4)); // the request is inside the handler now
       const pids = treePids(service.pid);
       const sentAt = performance.now();
       process.kill(service.pid, 'SIGTERM');
-      const res = await response;
-      if (res.status !== 200) throw new Error(`/slow answered ${res.status} during the drain`);
-      const exitAt = await treeExited(service, pids, DRAIN_TIMEOUT_MS);
-      return { bootMs, bootCpuMs, totalMs: exitAt - sentAt, afterResponseMs: exitAt - res.at, connection: res.connection ?? '(none)' };
+      const res = await response.catch((err: Error) => {
+        // Only a variant that does not drain may lose it; for the others a lost request is a failure.
+        if (variant.drains || socket.closedAt === undefined) throw err;
+        return undefined;
+      });
+      if (res && res.status !== 200) throw new Error(`the slow request answered ${res.status} during the drain`);
+      const exitAt = await treeExited(service, pids, timeoutMs);
+      if (!res) return { bootMs, bootCpuMs, totalMs: exitAt - sentAt, connection: 'lost', lost: 1 };
+      return { bootMs, bootCpuMs, totalMs: exitAt - sentAt, afterResponseMs: exitAt - res.at, connection: res.connection ?? '(none)', lost: 0 };
     } finally {
       socket.destroy();
     }

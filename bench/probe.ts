@@ -61,14 +61,15 @@ export class KeepAliveSocket {
   }
 
   /** Sends GET path and resolves when the whole response (headers + Content-Length body) is in. */
-  request(path: string, timeoutMs: number): Promise<RawResponse> {
+  request(path: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<RawResponse> {
     return new Promise<RawResponse>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no response to ${path} within ${timeoutMs} ms`)), timeoutMs);
       this.pending = {
         resolve: (r) => (clearTimeout(timer), resolve(r)),
         reject: (e) => (clearTimeout(timer), reject(e)),
       };
-      this.socket.write(`GET ${path} HTTP/1.1\r\nHost: ${HOST}\r\nConnection: keep-alive\r\n\r\n`);
+      const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+      this.socket.write(`GET ${path} HTTP/1.1\r\nHost: ${HOST}\r\nConnection: keep-alive\r\n${extra}\r\n`);
     });
   }
 

@@ -6,13 +6,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pickLoadGenerator } from './loadgen.js';
+import { startUpReceiver } from './up-receiver.js';
 import { idleKeepAliveInstance, inFlightInstance, loadInstance, type Settings } from './measure.js';
 import { emptySamples, tables, type Samples } from './report.js';
-import { privateNode, REPO, VARIANTS, type Variant } from './variants.js';
+import { prepareStages, privateNode, REPO, VARIANTS, type Variant } from './variants.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -54,6 +55,7 @@ const settings: Settings = {
 };
 
 const samples: Samples = emptySamples();
+const loadAtStart = loadavg();
 const failures: string[] = [];
 const startedAt = Date.now();
 const log = (message: string) => process.stderr.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0)}s] ${message}\n`);
@@ -82,7 +84,7 @@ const jobs: Array<[string, Job]> = [
       s.closeP50.push(r.close.p50Ms);
       s.closeP99.push(r.close.p99Ms);
       s.cpuUs.push(r.cpuUsPerRequest);
-      s.drainNone.push(r.drainNoConnectionsMs);
+      if (r.drainNoConnectionsMs !== undefined) s.drainNone.push(r.drainNoConnectionsMs);
       if (r.keepAlive.errors || r.close.errors) failures.push(`${v.id}: load errors keep-alive ${r.keepAlive.errors}, close ${r.close.errors}`);
       log(`${v.id} load: boot ${r.bootMs.toFixed(0)} ms, RSS ${r.afterBoot.rssMiB.toFixed(1)} MiB, KA ${r.keepAlive.rps.toFixed(0)}/s, close ${r.close.rps.toFixed(0)}/s`);
     },
@@ -90,6 +92,7 @@ const jobs: Array<[string, Job]> = [
   [
     'idle keep-alive drain',
     async (v) => {
+      if (!v.drains) return; // SIGTERM does not drain it: see Variant.drains
       const r = await idleKeepAliveInstance(v, settings);
       recordBoot(v, r).drainIdle.push(r.drainMs);
       log(`${v.id} idle keep-alive drain: ${r.drainMs.toFixed(1)} ms`);
@@ -101,13 +104,16 @@ const jobs: Array<[string, Job]> = [
       const r = await inFlightInstance(v, settings);
       const s = recordBoot(v, r);
       s.drainInflight.push(r.totalMs);
-      s.drainAfterResponse.push(r.afterResponseMs);
+      if (r.afterResponseMs !== undefined) s.drainAfterResponse.push(r.afterResponseMs);
+      s.inflightLost.push(r.lost);
       s.connection.push(r.connection);
-      log(`${v.id} in-flight drain: ${r.totalMs.toFixed(0)} ms, ${r.afterResponseMs.toFixed(1)} ms after the response`);
+      log(`${v.id} in-flight drain: ${r.totalMs.toFixed(0)} ms, ${r.afterResponseMs === undefined ? 'the request was lost' : `${r.afterResponseMs.toFixed(1)} ms after the response`}`);
     },
   ],
 ];
 
+const removeStages = prepareStages(variants);
+const receiver = variants.some((v) => v.stage) ? await startUpReceiver(log) : undefined;
 try {
   for (let round = 0; round < rounds; round++) {
     const order = variants.map((_, i) => variants[(i + round) % variants.length]!);
@@ -125,6 +131,8 @@ try {
   }
 } finally {
   node.remove();
+  removeStages();
+  await receiver?.close();
 }
 
 const git = (...args: string[]) => {
@@ -151,11 +159,12 @@ const header = [
   `- Node ${process.version}; services run from a private copy of the node binary`,
   `- Load generator: ${loadgenVersion.replace(/\s*Copyright.*$/, '').trim()} (${settings.connections} connections, ${loadSeconds} s after a ${settings.warmupSeconds} s warm-up${loadgen.name === 'wrk' ? ', `-t1 --latency`' : ''})`,
   `- Pinning: ${pin ? 'service tree on CPU 0 (`taskset -c 0`), load generator and harness on CPU 1 (a 1-CPU replica)' : 'none'}`,
-  `- ${rounds} round(s), variants interleaved with the order rotated each round; every round boots each variant 3 times (load run, idle drain, in-flight drain); ${minutes} min in all`,
+  `- ${rounds} round(s), variants interleaved with the order rotated each round; every round boots each variant 3 times (load run, idle drain, in-flight drain; the SDK's \`startApp\` twice: its SIGTERM does not drain); ${minutes} min in all`,
+  `- Load average (1, 5, 15 min) at the start: ${loadAtStart.map((l) => l.toFixed(2)).join(', ')}; at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`,
   `- Cells: min / **median** / max (one value when there is one sample)`,
 ].join('\n');
 const failureText = failures.length ? `\n\n### Failures in this run\n\n${failures.map((f) => `- ${f}`).join('\n')}` : '';
-const body = `${header}\n\n${tables(samples)}${failureText}\n`;
+const body = `${header}\n\n${tables(samples, variants)}${failureText}\n`;
 
 console.log(body);
 mkdirSync(join(REPO, 'bench/.results'), { recursive: true });

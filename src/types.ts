@@ -19,10 +19,12 @@ export type {
   ServerStats,
   StartClusterInput,
   StartInput,
+  UpInfo,
   WorkerDecision,
 } from './core/types.js';
 export type { DrainSignal, SignalEvent } from './core/signals.js';
 export type { ExitCode } from './core/exit-codes.js';
+export type { Level as LogLevel } from './core/log.js';
 export type { StartOptions } from './core/run.js';
 export type { ServeOptions } from './serving/http-runner.js';
 export type { HttpDrainOptions } from './serving/drain.js';

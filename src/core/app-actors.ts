@@ -19,7 +19,7 @@ export function appActors<ToPrimary, ToWorker>(app: AppOptions<ToPrimary, ToWork
       // Before the app is built, so its modules see it at import time.
       if (serviceJson.deterministicVary) input.env.DETERMINISTIC_VARY = 'true';
       const healthPath = app.healthPath ?? DEFAULT_HEALTH_PATH;
-      return { root: input.root, serviceJson, runtime, builtins: app.builtins ?? (healthPath ? [healthPath] : []) };
+      return { root: input.root, serviceJson, runtime, builtins: app.builtins ?? (healthPath ? [healthPath] : []), onUp: app.onUp };
     }),
     startInline: fromPromise<Runner, StartInput>(async ({ input, signal }) =>
       input.decision.mode === 'worker'

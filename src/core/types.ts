@@ -22,6 +22,17 @@ export interface LoadedConfig {
   runtime: RuntimeEnv;
   /** Paths the app answers besides service.json's routes, for the `routes` line. */
   builtins?: string[];
+  /** The app's `onUp` (see `AppOptions`), run once the service answers. */
+  onUp?: (up: UpInfo) => void | Promise<void>;
+}
+
+/** What `onUp` learns once the service answers: once per boot, in the process the user started. */
+export interface UpInfo {
+  config: LoadedConfig;
+  /** `single`, or `cluster` in a cluster primary (the first worker listens). */
+  mode: 'single' | 'cluster';
+  workers: number;
+  port: number;
 }
 
 export interface WorkerDecision {
@@ -138,6 +149,12 @@ export interface AppOptions<ToPrimary = unknown, ToWorker = unknown> {
   workerArgs?: string[] | ((config: LoadedConfig) => string[]);
   /** The app's own messages from a worker (from this process in single-process mode). */
   onWorkerMessage?(message: ToPrimary, from: MessageSource, cluster: Broadcast<ToWorker>): void;
+  /**
+   * Once per boot, in the process the user started (never in a worker), when the service first
+   * answers: after the `up` and `routes` lines, before the `LIFECYCLE_UP_URL` POST. For an app's own
+   * announcement (a route listing, a registration). A throw or rejection is an `up-hook-failed` warning.
+   */
+  onUp?(up: UpInfo): void | Promise<void>;
 }
 
 export interface LoadConfigInput {

@@ -2,13 +2,15 @@
  * The embedding API as an integrator gets it: `npm pack`, the tarball installed into a new project,
  * and examples/embed run from there (public exports only), in single-process and cluster mode.
  */
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { request, sleep } from '../helpers/http.js';
+import { drainsRequestInFlight } from '../helpers/drain.js';
+import { request } from '../helpers/http.js';
 import { childPids, isRunning } from '../../support/proc.js';
 import { PACKAGE as packageJson, projectWithPackage } from '../helpers/packed.js';
 import { REPO, trackServices, workersOnline, type RunningService } from '../helpers/service.js';
+import { VTEX_EXAMPLE } from '../helpers/vtex-app.js';
 
 const EXAMPLE = join(REPO, 'examples/embed/index.mjs');
 let project: string;
@@ -36,25 +38,6 @@ test('the example imports nothing but packages by name, and of ours only exporte
   expect(specifiers).toContain('service-lifecycle/embed');
 });
 
-/** SIGTERM with a request in flight: readiness 503 meanwhile, the response completes with Connection: close, exit 15 after it. */
-async function drainWithRequestInFlight(svc: RunningService, port: number) {
-  const slow = request(port, '/slow?ms=1000');
-  await sleep(200);
-  svc.kill('SIGTERM');
-  await svc.waitForLine((l) => l.type === 'draining' && l.pid === svc.child.pid);
-  await sleep(50);
-  const health = await request(port, '/healthcheck');
-  expect(health.status).toBe(503);
-  expect(JSON.parse(health.body)).toEqual({ status: 'draining' });
-  const reply = await slow;
-  expect(reply.status).toBe(200);
-  expect(JSON.parse(reply.body)).toMatchObject({ waitedMs: 1000 });
-  expect(reply.headers.connection).toBe('close');
-  const exit = await svc.exited;
-  expect(exit.code).toBe(15);
-  expect(exit.at).toBeGreaterThanOrEqual(reply.at);
-}
-
 describe('examples/embed from the packed tarball', () => {
   test('WORKERS=1: one process serves; SIGTERM drains the request in flight and exits 15', async () => {
     const svc = start({ WORKERS: '1', SHUTDOWN_DELAY_MS: '300' });
@@ -65,7 +48,7 @@ describe('examples/embed from the packed tarball', () => {
     expect(JSON.parse(hello.body)).toEqual({ hello: 'world', pid: svc.child.pid });
     expect(hello.headers['x-response-time'], 'the example\'s own middleware ran').toMatch(/ ms$/);
     expect(childPids(svc.child.pid!), 'no fork in single-process mode').toEqual([]);
-    await drainWithRequestInFlight(svc, port);
+    await drainsRequestInFlight(svc, port, '/slow?ms=1000');
   });
 
   test('WORKERS=2: forked workers serve, a killed worker is respawned, SIGTERM drains them all and exits 15', async () => {
@@ -85,7 +68,30 @@ describe('examples/embed from the packed tarball', () => {
     expect(isRunning(replacement!.workerPid as number)).toBe(true);
     expect((await request(port, '/hello')).status).toBe(200);
 
-    await drainWithRequestInFlight(svc, port);
+    await drainsRequestInFlight(svc, port, '/slow?ms=1000');
     for (const pid of [workers[1]!, replacement!.workerPid as number]) await expect.poll(() => isRunning(pid)).toBe(false);
+  });
+});
+
+describe('service-lifecycle/vtex-api installed without @vtex/api (an optional peer dependency)', () => {
+  const expectMissingSdk = async (svc: RunningService) => {
+    expect((await svc.exited).code).toBe(78);
+    const failed = svc.lines.filter((l) => l.type === 'boot-failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ field: '@vtex/api' });
+    expect(failed[0]!.message).toMatch(/^@vtex\/api is not installed: not found from .* nor from service-lifecycle; add "@vtex\/api": "\^6\.51\.3" to the app's package\.json \(or beside service-lifecycle\) and run npm install$/);
+  };
+
+  test('startApp() in the SDK layout: one boot-failed line naming the fix, exit 78', async () => {
+    mkdirSync(join(project, 'service/src/node'), { recursive: true });
+    writeFileSync(join(project, 'service/service.json'), JSON.stringify({ workers: 1, routes: {} }));
+    writeFileSync(join(project, 'service/src/node/index.js'), 'exports.default = {};\n');
+    writeFileSync(join(project, 'main.cjs'), "require('service-lifecycle/vtex-api').startApp();\n");
+    await expectMissingSdk(services.start(project, { command: [process.execPath, 'main.cjs'], cwd: project, env: { VTEX_APP_ID: 'vtex.service-example@0.3.0' } }));
+  });
+
+  test('the bin\'s start <app-root> on an app folder: the same line, exit 78', async () => {
+    cpSync(VTEX_EXAMPLE, join(project, 'app'), { recursive: true });
+    await expectMissingSdk(services.start(project, { command: [process.execPath, join(project, 'node_modules/.bin/service-lifecycle'), 'start', 'app'], cwd: project }));
   });
 });

@@ -18,7 +18,15 @@ export async function run({ values, positionals }: ParsedCommand) {
       usageFail((err as Error).message, 'run: service-lifecycle start --help');
     }
   }
-  const [{ startService }, { signalEvent }] = await Promise.all([import('../../service/start-service.js'), import('../../core/signals.js')]);
-  const actor = await startService({ root, role: 'main', flags: { port: values.port as string | undefined } }).catch((err: Error) => usageFail(err.message, 'run: service-lifecycle start --help'));
+  const [{ startService }, { signalEvent }, { isPlatformApp }] = await Promise.all([
+    import('../../service/start-service.js'),
+    import('../../core/signals.js'),
+    import('../../vtex-api/layout.js'),
+  ]);
+  // A platform app folder (manifest.json beside node/) runs through the @vtex/api adapter, loaded only then.
+  const boot = isPlatformApp(root)
+    ? import('../../vtex-api/index.js').then(({ startApp }) => startApp({ appRoot: root, port: values.port as string | undefined }))
+    : startService({ root, role: 'main', flags: { port: values.port as string | undefined } });
+  const actor = await boot.catch((err: Error) => usageFail(err.message, 'run: service-lifecycle start --help'));
   releaseEarlySignals((signal) => actor.send(signalEvent(signal)));
 }
