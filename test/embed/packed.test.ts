@@ -36,13 +36,13 @@ test('the example imports nothing but packages by name, and of ours only exporte
   expect(specifiers).toContain('service-lifecycle/embed');
 });
 
-/** SIGTERM with a request in flight: readiness 503 meanwhile, the response completes with Connection: close, exit 15 after it. */
-async function drainWithRequestInFlight(svc: RunningService, port: number) {
+/** SIGTERM with a request in flight (the shutdown delay keeps the listener open for the probe): readiness 503 meanwhile, the response completes with Connection: close, exit 15 after it. */
+async function drainWithRequestInFlight(svc: RunningService, port: number, processes: number) {
   const slow = request(port, '/slow?ms=1000');
   await sleep(200);
   svc.kill('SIGTERM');
-  await svc.waitForLine((l) => l.type === 'draining' && l.pid === svc.child.pid);
-  await sleep(50);
+  // Each process flips readiness before it logs `draining`: once every one has, no probe gets 200.
+  await svc.waitForLine(() => svc.lines.filter((l) => l.type === 'draining').length === processes);
   const health = await request(port, '/healthcheck');
   expect(health.status).toBe(503);
   expect(JSON.parse(health.body)).toEqual({ status: 'draining' });
@@ -57,7 +57,7 @@ async function drainWithRequestInFlight(svc: RunningService, port: number) {
 
 describe('examples/embed from the packed tarball', () => {
   test('WORKERS=1: one process serves; SIGTERM drains the request in flight and exits 15', async () => {
-    const svc = start({ WORKERS: '1', SHUTDOWN_DELAY_MS: '300' });
+    const svc = start({ WORKERS: '1', SHUTDOWN_DELAY_MS: '1000' });
     const { port, line } = await svc.up();
     expect(line).toMatchObject({ mode: 'single', workers: 1 });
     const hello = await request(port, '/hello');
@@ -65,11 +65,11 @@ describe('examples/embed from the packed tarball', () => {
     expect(JSON.parse(hello.body)).toEqual({ hello: 'world', pid: svc.child.pid });
     expect(hello.headers['x-response-time'], 'the example\'s own middleware ran').toMatch(/ ms$/);
     expect(childPids(svc.child.pid!), 'no fork in single-process mode').toEqual([]);
-    await drainWithRequestInFlight(svc, port);
+    await drainWithRequestInFlight(svc, port, 1);
   });
 
   test('WORKERS=2: forked workers serve, a killed worker is respawned, SIGTERM drains them all and exits 15', async () => {
-    const svc = start({ WORKERS: '2', SHUTDOWN_DELAY_MS: '300', LIFECYCLE_RESPAWN_BASE_MS: '50' });
+    const svc = start({ WORKERS: '2', SHUTDOWN_DELAY_MS: '1000', LIFECYCLE_RESPAWN_BASE_MS: '50' });
     const { port, line } = await svc.up();
     expect(line).toMatchObject({ mode: 'cluster', workers: 2 });
     const online = await workersOnline(svc, 2);
@@ -85,7 +85,7 @@ describe('examples/embed from the packed tarball', () => {
     expect(isRunning(replacement!.workerPid as number)).toBe(true);
     expect((await request(port, '/hello')).status).toBe(200);
 
-    await drainWithRequestInFlight(svc, port);
+    await drainWithRequestInFlight(svc, port, 3);
     for (const pid of [workers[1]!, replacement!.workerPid as number]) await expect.poll(() => isRunning(pid)).toBe(false);
   });
 });
