@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RuntimeEnv } from '../config/env.js';
+import { flushCompileCacheSoon } from '../core/compile-cache.js';
 import { LifecycleError } from '../core/errors.js';
 import { EXIT } from '../core/exit-codes.js';
 import { info } from '../core/log.js';
@@ -87,5 +88,8 @@ export async function serveApp<ToPrimary, ToWorker>(
   const channel = makeChannel(() => runner?.stats() ?? NOTHING_YET);
   const listener = await app.app({ config, mode, channel });
   runner = await serveHttp(listener, { runtime: config.runtime, mode, healthPath: app.healthPath }, abort);
+  // Booted: what was compiled so far (ours and the app's) goes to the compile cache now, a second
+  // after listening, so a worker respawned later boots from it (Node otherwise writes it at exit).
+  flushCompileCacheSoon();
   return runner;
 }
