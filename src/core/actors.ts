@@ -4,8 +4,9 @@
  * `startCluster`) come from `appActors()`. Each action takes typed params that the machine computes
  * from its context and event; none reads the machine's context itself.
  */
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { resolveWorkerCount } from '../config/workers.js';
+import { cgroupCpuMaxFiles, cpuQuotaWarning, resolveWorkerCount, tightestCpuQuota } from '../config/workers.js';
 import { fromCallback, fromPromise } from '../deps/xstate.js';
 import { LifecycleError, LifecycleErrors } from './errors.js';
 import { exitAfterTransition } from './exit.js';
@@ -30,14 +31,34 @@ export const processEvents = fromCallback(({ sendBack }) => {
 
 export const resolveWorkers = fromPromise<WorkerDecision, ResolveWorkersInput>(async ({ input }) => {
   if (input.role === 'worker') return { workers: 1, mode: 'worker' };
-  const { workers, from, warning } = resolveWorkerCount(input.config.serviceJson.workers, {
+  const cpuCount = cpus().length;
+  const resolution = resolveWorkerCount(input.config.serviceJson.workers, {
     linked: input.config.runtime.linked,
-    cpus: cpus().length,
+    cpus: cpuCount,
     override: input.config.runtime.workers,
   });
+  const { workers, from, warning } = resolution;
   if (warning) warn('config', { field: 'workers', message: warning });
+  if (from === 'CPU count') {
+    const quota = cpuQuota(input.config.runtime.cpuMaxFile);
+    const quotaWarning = cpuQuotaWarning(resolution, cpuCount, quota);
+    if (quotaWarning) warn('config', { field: 'workers', message: quotaWarning, cpus: cpuCount, cpuQuota: quota!.cpus });
+  }
   return { workers, mode: workers === 1 ? 'single' : 'cluster', from };
 });
+
+/** This process's cgroup v2 CPU quota (or the test override's), if any. */
+function cpuQuota(overrideFile: string | undefined) {
+  const read = (file: string) => readFileSync(file, 'utf8');
+  if (overrideFile) return tightestCpuQuota([overrideFile], read);
+  let own: string;
+  try {
+    own = read('/proc/self/cgroup');
+  } catch {
+    return undefined; // not Linux
+  }
+  return tightestCpuQuota(cgroupCpuMaxFiles(own), read);
+}
 
 export const runDrain = fromPromise<void, RunDrainInput>(({ input }) =>
   input.runner.drain({
