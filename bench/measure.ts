@@ -22,15 +22,19 @@ export interface Settings {
 
 const BOOT_TIMEOUT_MS = 15_000;
 /** Everything here drains in well under this; the services' own deadline is 30 s. */
-const DRAIN_TIMEOUT_MS = 15_000;
+export const DRAIN_TIMEOUT_MS = 15_000;
 /**
  * How long the keep-alive socket sits idle before SIGTERM. Ours gives a socket that answered less
  * than IDLE_GRACE_MS (src/serving/drain.ts) ago time for a next request already on the wire.
  */
 const IDLE_BEFORE_SIGTERM_MS = 500;
 
-async function boot(variant: Variant, s: Settings): Promise<{ service: RunningVariant; bootMs: number; bootCpuMs: number }> {
-  const service = startVariant(variant, { node: s.node, port: await freePort(), cpus: s.serviceCpus });
+export async function boot(
+  variant: Variant,
+  s: Settings,
+  extra: { env?: Record<string, string>; stdout?: 'pipe' } = {},
+): Promise<{ service: RunningVariant; bootMs: number; bootCpuMs: number }> {
+  const service = startVariant(variant, { node: s.node, port: await freePort(), cpus: s.serviceCpus, ...extra });
   try {
     const at = await waitFor200(service.port, '/hello', BOOT_TIMEOUT_MS, service.isDead);
     // CPU time is what a busy neighbour cannot inflate much; wall time is what the orchestrator sees.
@@ -42,7 +46,7 @@ async function boot(variant: Variant, s: Settings): Promise<{ service: RunningVa
 }
 
 /** Waits until every process of the variant exists, then lets it settle. */
-async function settled(service: RunningVariant, variant: Variant, s: Settings) {
+export async function settled(service: RunningVariant, variant: Variant, s: Settings) {
   const until = performance.now() + BOOT_TIMEOUT_MS;
   while (treePids(service.pid).length < variant.processes && performance.now() < until) await sleep(20);
   await sleep(s.settleMs);
@@ -55,7 +59,7 @@ async function sigtermToExit(service: RunningVariant): Promise<{ sentAt: number;
   return { sentAt, exitAt: await treeExited(service, pids, DRAIN_TIMEOUT_MS) };
 }
 
-async function guarded<T>(service: RunningVariant, job: () => Promise<T>): Promise<T> {
+export async function guarded<T>(service: RunningVariant, job: () => Promise<T>): Promise<T> {
   try {
     return await job();
   } catch (err) {

@@ -34,10 +34,10 @@ export const VARIANTS: Variant[] = [
  * A private copy of the node binary for the services: the harness's own node then shares no
  * text pages with them, so their PSS is what a replica alone would pay.
  */
-export function privateNode(): { path: string; remove(): void } {
+export function privateNode(source = process.execPath): { path: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'bench-node-'));
   const path = join(dir, 'node-svc');
-  copyFileSync(process.execPath, path);
+  copyFileSync(source, path);
   return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -53,14 +53,14 @@ export interface RunningVariant {
   killTree(): void;
 }
 
-export function startVariant(variant: Variant, opts: { node: string; port: number; cpus?: string }): RunningVariant {
+export function startVariant(variant: Variant, opts: { node: string; port: number; cpus?: string; env?: Record<string, string>; stdout?: 'pipe' }): RunningVariant {
   const [command, args] =
     opts.cpus === undefined ? [opts.node, variant.args] : ['taskset', ['-c', opts.cpus, opts.node, ...variant.args]];
   const spawnedAt = performance.now();
   const child = spawn(command, args, {
     cwd: REPO,
-    env: { ...process.env, PORT: String(opts.port), NODE_OPTIONS: '' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, PORT: String(opts.port), NODE_OPTIONS: '', ...opts.env },
+    stdio: ['ignore', opts.stdout ?? 'ignore', 'pipe'],
   });
   let err = '';
   child.stderr!.on('data', (chunk: Buffer) => (err = (err + chunk.toString()).slice(-4000)));
