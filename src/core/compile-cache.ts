@@ -11,8 +11,8 @@ const api = module as CompileCacheApi;
  * Node writes each entry to a temporary file and renames it into place, and checks an entry against
  * the module's source when it reads it, so processes booting side by side (a cluster's workers) share
  * the directory safely. NODE_DISABLE_COMPILE_CACHE=1 turns it off. It never throws: a directory that
- * cannot be written leaves the cache off. Measured (bench/NOTES.md): a warm cache takes 6–7 % off the
- * CPU time to the first 200, an empty one adds about 5 % (the entries are made as modules compile).
+ * cannot be written leaves the cache off. Measured (bench/NOTES.md): a warm cache takes 3–9 % off the
+ * CPU time to the first 200, an empty one adds 2–8 % (the entries are made as modules compile).
  */
 export function enableCompileCache(): void {
   api.enableCompileCache?.();
