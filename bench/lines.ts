@@ -1,5 +1,5 @@
 /**
- * `npm run bench:lines [-- 20 24 26] [bench/run.ts flags]`: the whole benchmark once per Node line, one
+ * `npm run bench:lines [-- 20 24 26 [bench/run.ts flags]]`: the whole benchmark once per Node line, one
  * line after the other (the same machine, so the sections are comparable), each writing its own
  * section of BENCHMARKS.md. Default lines: 20, 24, 26. Stops at the first line that fails.
  */
@@ -7,9 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO } from './variants.js';
 
+// The lines first, then bench/run.ts's own flags: `npm run bench:lines -- 20 24 --rounds 3`.
 const args = process.argv.slice(2);
-const lines = args.filter((a) => /^\d+(\.\d+\.\d+)?$/.test(a));
-const flags = args.filter((a) => !lines.includes(a));
+const firstFlag = args.findIndex((a) => a.startsWith('-'));
+const lines = firstFlag < 0 ? args : args.slice(0, firstFlag);
+const flags = firstFlag < 0 ? [] : args.slice(firstFlag);
 for (const line of lines.length ? lines : ['20', '24', '26']) {
   process.stderr.write(`[bench:lines] Node ${line}\n`);
   const run = spawnSync(process.execPath, [join(REPO, 'node_modules/tsx/dist/cli.mjs'), join(REPO, 'bench/run.ts'), '--node', line, ...flags], { cwd: REPO, stdio: 'inherit' });
