@@ -1,10 +1,12 @@
 /**
  * BENCHMARKS.md holds one section per Node line. A run writes (or replaces) its own line's section and
  * keeps the others, then rebuilds the table of targets per line from every section's verdicts (kept in
- * a comment at the top of each section) and appends bench/NOTES.md.
+ * a comment at the top of each section) and appends bench/NOTES.md. Run directly, it rebuilds the file
+ * from the sections already there (after an edit of bench/NOTES.md).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { NodeBinary } from './node-line.js';
 import { targetRows, type Samples } from './report.js';
 import { fmt } from './stats.js';
@@ -48,7 +50,11 @@ function summary(sections: Section[]): string {
 
 export function writeLineSection(file: string, run: { node: NodeBinary; body: string; samples: Samples }) {
   const kept = existsSync(file) ? readSections(readFileSync(file, 'utf8')).filter((s) => s.major !== run.node.major) : [];
-  const sections = [...kept, { major: run.node.major, version: run.node.version, targets: targetRows(run.samples), body: run.body.trimEnd() }].sort((a, b) => a.major - b.major);
+  write(file, [...kept, { major: run.node.major, version: run.node.version, targets: targetRows(run.samples), body: run.body.trimEnd() }]);
+}
+
+function write(file: string, unsorted: Section[]) {
+  const sections = [...unsorted].sort((a, b) => a.major - b.major);
   const notes = readFileSync(join(REPO, 'bench/NOTES.md'), 'utf8');
   const intro = [
     '# Benchmarks',
@@ -64,4 +70,10 @@ export function writeLineSection(file: string, run: { node: NodeBinary; body: st
     '',
   ].join('\n');
   writeFileSync(file, `${intro}${summary(sections)}\n\n${sections.map(renderSection).join('\n\n')}\n\n${notes}`);
+}
+
+// `npx tsx bench/benchmarks-file.ts`: BENCHMARKS.md again from its sections and the current bench/NOTES.md, no run.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const file = join(REPO, 'BENCHMARKS.md');
+  write(file, readSections(readFileSync(file, 'utf8')));
 }
