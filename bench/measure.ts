@@ -22,7 +22,7 @@ export interface Settings {
 
 const BOOT_TIMEOUT_MS = 15_000;
 /** Everything here drains in well under this; the services' own deadline is 30 s. */
-const DRAIN_TIMEOUT_MS = 15_000;
+export const DRAIN_TIMEOUT_MS = 15_000;
 /** A variant that does not drain (the SDK's startApp) exits at its force timer, max(30, timeout) s after SIGTERM. */
 const NO_DRAIN_TIMEOUT_MS = 45_000;
 /**
@@ -31,11 +31,15 @@ const NO_DRAIN_TIMEOUT_MS = 45_000;
  */
 const IDLE_BEFORE_SIGTERM_MS = 500;
 
-async function boot(variant: Variant, s: Settings): Promise<{ service: RunningVariant; bootMs: number; bootCpuMs: number }> {
+export async function boot(
+  variant: Variant,
+  s: Settings,
+  extra: { env?: Record<string, string>; stdout?: 'pipe' } = {},
+): Promise<{ service: RunningVariant; bootMs: number; bootCpuMs: number }> {
   if (variant.fixedPort !== undefined && !(await portIsFree(variant.fixedPort))) {
     throw new Error(`${variant.id}: port ${variant.fixedPort}, which it always listens on, is taken by another process`);
   }
-  const service = startVariant(variant, { node: s.node, port: variant.fixedPort ?? (await freePort()), cpus: s.serviceCpus });
+  const service = startVariant(variant, { node: s.node, port: variant.fixedPort ?? (await freePort()), cpus: s.serviceCpus, ...extra });
   try {
     const at = await waitFor200(service.port, variant.paths.probe, BOOT_TIMEOUT_MS, service.isDead);
     // CPU time is what a busy neighbour cannot inflate much; wall time is what the orchestrator sees.
@@ -47,7 +51,7 @@ async function boot(variant: Variant, s: Settings): Promise<{ service: RunningVa
 }
 
 /** Waits until every process of the variant exists, then lets it settle. */
-async function settled(service: RunningVariant, variant: Variant, s: Settings) {
+export async function settled(service: RunningVariant, variant: Variant, s: Settings) {
   const until = performance.now() + BOOT_TIMEOUT_MS;
   while (treePids(service.pid).length < variant.processes && performance.now() < until) await sleep(20);
   await sleep(s.settleMs);
@@ -60,7 +64,7 @@ async function sigtermToExit(service: RunningVariant): Promise<{ sentAt: number;
   return { sentAt, exitAt: await treeExited(service, pids, DRAIN_TIMEOUT_MS) };
 }
 
-async function guarded<T>(service: RunningVariant, job: () => Promise<T>): Promise<T> {
+export async function guarded<T>(service: RunningVariant, job: () => Promise<T>): Promise<T> {
   try {
     return await job();
   } catch (err) {

@@ -35,6 +35,7 @@ export async function waitFor200(port: number, path: string, timeoutMs: number, 
 export interface RawResponse {
   status: number;
   connection: string | undefined;
+  body: string;
   at: number;
 }
 
@@ -80,12 +81,14 @@ export class KeepAliveSocket {
     const head = this.buffer.subarray(0, end).toString('latin1');
     const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
     if (this.buffer.length < end + 4 + length) return;
+    const body = this.buffer.subarray(end + 4, end + 4 + length).toString();
     this.buffer = this.buffer.subarray(end + 4 + length);
     const pending = this.pending;
     this.pending = undefined;
     pending.resolve({
       status: Number(head.split(' ')[1]),
       connection: /\r\nconnection:\s*([^\r]+)/i.exec(head)?.[1]?.toLowerCase(),
+      body,
       at: performance.now(),
     });
   }

@@ -1,4 +1,5 @@
 /** Turns the samples into the BENCHMARKS.md tables and the target verdicts. */
+import { FIRST_RESPAWN_TARGET_MS, OURS, READINESS_FLIP_TARGET_MS } from './lifecycle.js';
 import { cell, fmt, summarize } from './stats.js';
 import { VARIANTS, type Variant, type VariantId } from './variants.js';
 
@@ -21,6 +22,9 @@ export const METRICS = [
   'drainInflight',
   'drainAfterResponse',
   'inflightLost',
+  'flip',
+  'respawn',
+  'workerBoot',
 ] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -63,6 +67,9 @@ const TARGETS: Target[] = [
   { label: 'cluster(2) ours / raw: tree RSS after boot', metric: 'rssBoot', of: 'ours2', over: 'cluster2', atMost: 1.05 },
   { label: 'cluster(2) ours: drain, response → exit (ms)', metric: 'drainAfterResponse', of: 'ours2', atMost: 50 },
   { label: 'cluster(2) ours: drain, idle keep-alive (ms)', metric: 'drainIdle', of: 'ours2', atMost: 20 },
+  { label: 'single: readiness 503 after SIGTERM (ms)', metric: 'flip', of: 'single', atMost: READINESS_FLIP_TARGET_MS },
+  { label: 'cluster(2) ours: readiness 503 after SIGTERM (ms)', metric: 'flip', of: 'ours2', atMost: READINESS_FLIP_TARGET_MS },
+  { label: 'cluster(2) ours: first respawn, SIGKILL → listening (ms)', metric: 'respawn', of: 'ours2', atMost: FIRST_RESPAWN_TARGET_MS },
 ];
 
 /** Issue 12: the platform app under our startApp against the SDK's own. */
@@ -157,6 +164,13 @@ function koaTables(samples: Samples): string {
       [...new Set(samples[id].connection)].join(', ') || '–',
     ]),
   );
+
+  const ours = VARIANTS.filter((v) => OURS.has(v.id));
+  if (ours.length > 0) {
+    lines.push('', '### Lifecycle (ours): readiness flip and respawn (ms)', '');
+    lines.push(...header(['variant', 'SIGTERM → /healthcheck 503', 'SIGKILL a worker → its replacement listens', 'the replacement: fork → listening']));
+    lines.push(...ours.map((v) => row([v.label, c(v.id, 'flip', 1), c(v.id, 'respawn', 0), c(v.id, 'workerBoot', 0)])));
+  }
 
   lines.push('', '### Targets (ratios of medians from this run)', '');
   lines.push(...targetTable(samples, TARGETS));

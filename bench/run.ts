@@ -1,16 +1,22 @@
 /**
  * `npm run bench` / `npm run bench:quick`: every variant, interleaved with the order rotated each
- * round, on 127.0.0.1 only. The full run writes BENCHMARKS.md; the quick run only prints.
+ * round, on 127.0.0.1 only. The full run writes its Node line's section of BENCHMARKS.md (the other
+ * lines' sections stay); the quick run only prints.
+ *   --node 24|24.22.3|/path/to/node  the services' Node (default: the one running this)
  *   --quick  one round, short loads      --rounds N   --seconds N (load duration)
  *   --loadgen wrk|autocannon             --no-pin     --out FILE   --only id,id
+ * Every line in one go: `npm run bench:lines` (bench/lines.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeLineSection } from './benchmarks-file.js';
+import { FLIP_TRIALS_PER_ROUND, OURS, OURS_CLUSTER, readinessFlipInstance, respawnInstance } from './lifecycle.js';
 import { pickLoadGenerator } from './loadgen.js';
 import { startUpReceiver } from './up-receiver.js';
+import { resolveNodeBinary } from './node-line.js';
 import { idleKeepAliveInstance, inFlightInstance, loadInstance, type Settings } from './measure.js';
 import { emptySamples, tables, type Samples } from './report.js';
 import { prepareStages, privateNode, REPO, VARIANTS, type Variant } from './variants.js';
@@ -24,6 +30,7 @@ const { values: flags } = parseArgs({
     'no-pin': { type: 'boolean' },
     out: { type: 'string' },
     only: { type: 'string' },
+    node: { type: 'string' },
   },
 });
 
@@ -40,7 +47,9 @@ if (!existsSync(join(REPO, 'dist/src/cli/main.js'))) {
 }
 if (pin) execFileSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' }); // the harness sits with the load generator
 
-const node = privateNode();
+const nodeBinary = resolveNodeBinary(flags.node);
+const loadAtStart = loadavg();
+const node = privateNode(nodeBinary.path);
 const loadgen = pickLoadGenerator(flags.loadgen);
 const settings: Settings = {
   node: node.path,
@@ -55,7 +64,6 @@ const settings: Settings = {
 };
 
 const samples: Samples = emptySamples();
-const loadAtStart = loadavg();
 const failures: string[] = [];
 const startedAt = Date.now();
 const log = (message: string) => process.stderr.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0)}s] ${message}\n`);
@@ -110,6 +118,28 @@ const jobs: Array<[string, Job]> = [
       log(`${v.id} in-flight drain: ${r.totalMs.toFixed(0)} ms, ${r.afterResponseMs === undefined ? 'the request was lost' : `${r.afterResponseMs.toFixed(1)} ms after the response`}`);
     },
   ],
+  [
+    'readiness flip',
+    async (v) => {
+      if (!OURS.has(v.id)) return;
+      for (let trial = 0; trial < FLIP_TRIALS_PER_ROUND; trial++) {
+        const r = await readinessFlipInstance(v, settings);
+        recordBoot(v, r).flip.push(r.flipMs);
+        log(`${v.id} readiness flip: 503 to a probe sent ${r.flipMs.toFixed(1)} ms after SIGTERM`);
+      }
+    },
+  ],
+  [
+    'respawn',
+    async (v) => {
+      if (!OURS_CLUSTER.has(v.id)) return;
+      const r = await respawnInstance(v, settings);
+      const s = recordBoot(v, r);
+      s.respawn.push(r.respawnMs);
+      s.workerBoot.push(r.workerBootMs);
+      log(`${v.id} respawn: replacement listening ${r.respawnMs} ms after SIGKILL (its boot ${r.workerBootMs} ms)`);
+    },
+  ],
 ];
 
 const removeStages = prepareStages(variants);
@@ -156,11 +186,11 @@ const minutes = ((Date.now() - startedAt) / 60_000).toFixed(1);
 const header = [
   `- Date: ${new Date().toISOString()}; commit ${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--', 'src', 'machines') ? ' (src/ or machines/ modified)' : ''}`,
   `- Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${release()}`,
-  `- Node ${process.version}; services run from a private copy of the node binary`,
+  `- Node ${nodeBinary.version} (the services; ${nodeBinary.path === process.execPath ? 'the harness runs on it too' : `the harness on ${process.version}`}), each run from a private copy of the binary; ours with Node's compile cache on (22+: warm after the run's first boot)`,
+  `- Machine load (1/5/15-min load average): ${loadAtStart.map((l) => l.toFixed(2)).join(' / ')} at the start, ${loadavg().map((l) => l.toFixed(2)).join(' / ')} at the end`,
   `- Load generator: ${loadgenVersion.replace(/\s*Copyright.*$/, '').trim()} (${settings.connections} connections, ${loadSeconds} s after a ${settings.warmupSeconds} s warm-up${loadgen.name === 'wrk' ? ', `-t1 --latency`' : ''})`,
   `- Pinning: ${pin ? 'service tree on CPU 0 (`taskset -c 0`), load generator and harness on CPU 1 (a 1-CPU replica)' : 'none'}`,
-  `- ${rounds} round(s), variants interleaved with the order rotated each round; every round boots each variant 3 times (load run, idle drain, in-flight drain; the SDK's \`startApp\` twice: its SIGTERM does not drain); ${minutes} min in all`,
-  `- Load average (1, 5, 15 min) at the start: ${loadAtStart.map((l) => l.toFixed(2)).join(', ')}; at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`,
+  `- ${rounds} round(s), variants interleaved with the order rotated each round; every round boots each variant 3 times (load run, idle drain, in-flight drain; the SDK's \`startApp\` twice: its SIGTERM does not drain), ours ${FLIP_TRIALS_PER_ROUND} more for the readiness flip and ours cluster(2) once more for a respawn; ${minutes} min in all`,
   `- Cells: min / **median** / max (one value when there is one sample)`,
 ].join('\n');
 const failureText = failures.length ? `\n\n### Failures in this run\n\n${failures.map((f) => `- ${f}`).join('\n')}` : '';
@@ -168,10 +198,8 @@ const body = `${header}\n\n${tables(samples, variants)}${failureText}\n`;
 
 console.log(body);
 mkdirSync(join(REPO, 'bench/.results'), { recursive: true });
-writeFileSync(join(REPO, 'bench/.results', `${quick ? 'quick' : 'full'}-${startedAt}.json`), JSON.stringify({ settings: { ...settings, loadgen: loadgen.name }, samples, failures }, null, 2));
+writeFileSync(join(REPO, 'bench/.results', `${quick ? 'quick' : 'full'}-node${nodeBinary.major}-${startedAt}.json`), JSON.stringify({ settings: { ...settings, loadgen: loadgen.name }, samples, failures }, null, 2));
 if (out) {
-  const notes = readFileSync(join(REPO, 'bench/NOTES.md'), 'utf8');
-  const intro = '# Benchmarks\n\nGenerated by `npm run bench` (bench/run.ts); do not edit by hand: the findings below come from bench/NOTES.md.\n\n';
-  writeFileSync(out, `${intro}## Results\n\n${body}\n${notes}`);
-  log(`wrote ${out}`);
+  writeLineSection(out, { node: nodeBinary, body, samples });
+  log(`wrote the Node ${nodeBinary.major} section of ${out}`);
 }

@@ -93,10 +93,10 @@ function command(variant: Variant): { args: string[]; cwd: string; env: Record<s
  * A private copy of the node binary for the services: the harness's own node then shares no
  * text pages with them, so their PSS is what a replica alone would pay.
  */
-export function privateNode(): { path: string; remove(): void } {
+export function privateNode(source = process.execPath): { path: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'bench-node-'));
   const path = join(dir, 'node-svc');
-  copyFileSync(process.execPath, path);
+  copyFileSync(source, path);
   return { path, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -112,14 +112,14 @@ export interface RunningVariant {
   killTree(): void;
 }
 
-export function startVariant(variant: Variant, opts: { node: string; port: number; cpus?: string }): RunningVariant {
+export function startVariant(variant: Variant, opts: { node: string; port: number; cpus?: string; env?: Record<string, string>; stdout?: 'pipe' }): RunningVariant {
   const run = command(variant);
   const [file, args] = opts.cpus === undefined ? [opts.node, run.args] : ['taskset', ['-c', opts.cpus, opts.node, ...run.args]];
   const spawnedAt = performance.now();
   const child = spawn(file, args, {
     cwd: run.cwd,
-    env: { ...process.env, PORT: String(opts.port), NODE_OPTIONS: '', ...run.env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, PORT: String(opts.port), NODE_OPTIONS: '', ...run.env, ...opts.env },
+    stdio: ['ignore', opts.stdout ?? 'ignore', 'pipe'],
   });
   let err = '';
   child.stderr!.on('data', (chunk: Buffer) => (err = (err + chunk.toString()).slice(-4000)));

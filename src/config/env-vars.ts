@@ -1,7 +1,7 @@
 /**
  * Every environment variable a service run reads, with its default and meaning: what `start --help`
  * lists (and the README's table, which a test keeps in step). The values are read in env.ts,
- * workers, the respawn policy and the CLI.
+ * workers, the respawn policy and the CLI; the two NODE_* ones by Node itself (src/core/compile-cache.ts).
  */
 export const ENV_VARS: ReadonlyArray<{ name: string; default: string; meaning: string }> = [
   { name: 'PORT', default: '5050', meaning: 'listen port, 0-65535 (0: any free port); --port overrides it' },
@@ -18,4 +18,7 @@ export const ENV_VARS: ReadonlyArray<{ name: string; default: string; meaning: s
   { name: 'LIFECYCLE_INSPECT', default: 'unset', meaning: 'ws:// URL of a lifecycle inspector (what --inspect-lifecycle sets)' },
   { name: 'LIFECYCLE_QUIET', default: 'unset', meaning: '1: no lifecycle transition lines (what --quiet sets)' },
   { name: 'LIFECYCLE_RESPAWN_BASE_MS, LIFECYCLE_RESPAWN_MAX_MS', default: '100, 15000', meaning: 'cluster respawn backoff: first delay and cap' },
+  { name: 'LIFECYCLE_CGROUP_CPU_MAX', default: 'unset', meaning: 'tests only: a cgroup v2 cpu.max file read instead of this process\'s own (CPU quota warning)' },
+  { name: 'NODE_COMPILE_CACHE', default: '<tmpdir>/node-compile-cache', meaning: "Node's own (22+): where the compile cache of our modules and the service's lives" },
+  { name: 'NODE_DISABLE_COMPILE_CACHE', default: 'unset', meaning: "Node's own (22+): 1 turns the compile cache off" },
 ];

@@ -1,5 +1,6 @@
 import { usageError } from '../core/errors.js';
-import { MAX_WORKERS } from './workers.js';
+import { readFileSync } from 'node:fs';
+import { MAX_WORKERS, parseCpuMax } from './workers.js';
 
 export const DEFAULT_PORT = 5050;
 export const DEFAULT_INSPECT_PORT = 5858;
@@ -30,6 +31,11 @@ export interface RuntimeEnv {
    * Optional for a RuntimeEnv built by hand; absent means off.
    */
   clusterReusePort?: boolean;
+  /**
+   * LIFECYCLE_CGROUP_CPU_MAX, for tests: a cgroup v2 `cpu.max` file read instead of this process's
+   * own cgroup's (the CPU quota warning, see `cpuQuotaWarning`).
+   */
+  cpuMaxFile?: string;
 }
 
 /** An integer setting from the environment; `shownAs` is what the user typed it as (`--port` for the flag). */
@@ -70,8 +76,24 @@ export function readRuntimeEnv(env: NodeJS.ProcessEnv, flags: { port?: string } 
   }
   const workers = env.WORKERS ? intVar(env, 'WORKERS', 1, 1, MAX_WORKERS, `a worker count from 1 to ${MAX_WORKERS} (unset it to use service.json)`) : undefined;
   const accessLog = flag(env, 'LIFECYCLE_ACCESS_LOG');
+  const cpuMaxFile = env.LIFECYCLE_CGROUP_CPU_MAX ? checkedCpuMaxFile(env.LIFECYCLE_CGROUP_CPU_MAX) : undefined;
   const clusterReusePort = flag(env, 'CLUSTER_REUSEPORT');
-  return { port, linked, inspectPort, shutdownDelayMs, keepAliveTimeoutMs, headersTimeoutMs, requestTimeoutMs, upUrl, workers, accessLog, clusterReusePort };
+  return { port, linked, inspectPort, shutdownDelayMs, keepAliveTimeoutMs, headersTimeoutMs, requestTimeoutMs, upUrl, workers, accessLog, clusterReusePort, cpuMaxFile };
+}
+
+/** The test-only LIFECYCLE_CGROUP_CPU_MAX must name a readable file in cpu.max's format. */
+function checkedCpuMaxFile(file: string): string {
+  const expected = 'expected the path of a file in cgroup v2 cpu.max format, such as "150000 100000" or "max 100000" (a test-only override; unset it to read this process\'s own cgroup)';
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw usageError('LIFECYCLE_CGROUP_CPU_MAX', `LIFECYCLE_CGROUP_CPU_MAX is ${JSON.stringify(file)}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? err}); ${expected}`);
+  }
+  if (!parseCpuMax(text)) {
+    throw usageError('LIFECYCLE_CGROUP_CPU_MAX', `LIFECYCLE_CGROUP_CPU_MAX is ${JSON.stringify(file)}, which holds ${JSON.stringify(text.trim().slice(0, 40))}; ${expected}`);
+  }
+  return file;
 }
 
 /** A 0/1 switch; anything else is a usage error naming the variable. */

@@ -4,9 +4,10 @@
  * `startCluster`) come from `appActors()`. Each action takes typed params that the machine computes
  * from its context and event; none reads the machine's context itself.
  */
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolveTransport } from '../config/cluster-transport.js';
-import { resolveWorkerCount } from '../config/workers.js';
+import { cgroupCpuMaxFiles, cpuQuotaWarning, resolveWorkerCount, tightestCpuQuota } from '../config/workers.js';
 import { fromCallback, fromPromise } from '../deps/xstate.js';
 import { LifecycleError, LifecycleErrors } from './errors.js';
 import { exitAfterTransition } from './exit.js';
@@ -36,18 +37,38 @@ export const processEvents = fromCallback(({ sendBack }) => {
 export const resolveWorkers = fromPromise<WorkerDecision, ResolveWorkersInput>(async ({ input }) => {
   const { runtime } = input.config;
   if (input.role === 'worker') return { workers: 1, mode: 'worker', transport: runtime.clusterReusePort ? 'reusePort' : 'round-robin' };
-  const { workers, from, warning } = resolveWorkerCount(input.config.serviceJson.workers, {
+  const cpuCount = cpus().length;
+  const resolution = resolveWorkerCount(input.config.serviceJson.workers, {
     linked: runtime.linked,
-    cpus: cpus().length,
+    cpus: cpuCount,
     override: runtime.workers,
   });
+  const { workers, from, warning } = resolution;
   if (warning) warn('config', { field: 'workers', message: warning });
+  if (from === 'CPU count') {
+    const quota = cpuQuota(runtime.cpuMaxFile);
+    const quotaWarning = cpuQuotaWarning(resolution, cpuCount, quota);
+    if (quotaWarning) warn('config', { field: 'workers', message: quotaWarning, cpus: cpuCount, cpuQuota: quota!.cpus });
+  }
   // One worker has no primary and so no accept hop to remove: CLUSTER_REUSEPORT changes nothing.
   if (workers === 1) return { workers, mode: 'single', from };
   const { transport, warning: fallback } = resolveTransport(runtime.clusterReusePort === true);
   if (fallback) warn('config', { field: 'CLUSTER_REUSEPORT', message: fallback });
   return { workers, mode: 'cluster', from, transport };
 });
+
+/** This process's cgroup v2 CPU quota (or the test override's), if any. */
+function cpuQuota(overrideFile: string | undefined) {
+  const read = (file: string) => readFileSync(file, 'utf8');
+  if (overrideFile) return tightestCpuQuota([overrideFile], read);
+  let own: string;
+  try {
+    own = read('/proc/self/cgroup');
+  } catch {
+    return undefined; // not Linux
+  }
+  return tightestCpuQuota(cgroupCpuMaxFiles(own), read);
+}
 
 export const runDrain = fromPromise<void, RunDrainInput>(({ input }) =>
   input.runner.drain({

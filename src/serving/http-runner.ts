@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo, ListenOptions } from 'node:net';
 import type { RuntimeEnv } from '../config/env.js';
+import { flushCompileCacheSoon } from '../core/compile-cache.js';
 import { info } from '../core/log.js';
 import type { AppChannel, AppOptions, HttpRunner, LoadedConfig, RequestListener, ServerStats } from '../core/types.js';
 import { HttpDrain, WORKER_HANDOFF_QUIET_MS } from './drain.js';
@@ -93,5 +94,8 @@ export async function serveApp<ToPrimary, ToWorker>(
   const channel = makeChannel(() => runner?.stats() ?? NOTHING_YET);
   const listener = await app.app({ config, mode, channel });
   runner = await serveHttp(listener, { runtime: config.runtime, mode, healthPath: app.healthPath, ...listen }, abort);
+  // Booted: what was compiled so far (ours and the app's) goes to the compile cache now, a second
+  // after listening, so a worker respawned later boots from it (Node otherwise writes it at exit).
+  flushCompileCacheSoon();
   return runner;
 }

@@ -8,6 +8,12 @@ import { linesOf, startCluster } from './cluster-service.js';
 const services = trackServices();
 afterEach(() => services.cleanup());
 
+/**
+ * Far above a prompt exit on a busy machine, far below what a drain that waits would take (the
+ * keep-alive timeout, the 10 s deadline). How prompt it is, is a benchmark figure (BENCHMARKS.md).
+ */
+const PROMPT_EXIT_MS = 2_000;
+
 /** One `/slow` request per worker, resolved once each worker has logged that its request arrived. */
 async function slowRequestOnEachWorker(svc: RunningService, port: number, workerPids: number[], ms: number) {
   const replies = workerPids.map(() => request(port, `/slow?ms=${ms}`));
@@ -16,7 +22,7 @@ async function slowRequestOnEachWorker(svc: RunningService, port: number, worker
   return replies;
 }
 
-test('SIGTERM with a 1 s request in flight on each worker: both answer 200, the primary exits 15 within 300 ms of the last', async () => {
+test('SIGTERM with a 1 s request in flight on each worker: both answer 200, the primary exits 15 after the last', async () => {
   const { svc, port, workerPids } = await startCluster(services, { workers: 2 });
   const replies = await slowRequestOnEachWorker(svc, port, workerPids, 1_000);
   const signalledAt = performance.now();
@@ -33,7 +39,8 @@ test('SIGTERM with a 1 s request in flight on each worker: both answer 200, the 
   expect(new Set(answered.map((r) => JSON.parse(r.body).pid))).toEqual(new Set(workerPids));
   const lastResponse = Math.max(...answered.map((r) => r.at));
   console.log(`SIGTERM drain: signal -> last response ${Math.round(lastResponse - signalledAt)} ms, last response -> primary exit ${Math.round(at - lastResponse)} ms`);
-  expect(at - lastResponse).toBeLessThan(300);
+  expect(at).toBeGreaterThanOrEqual(lastResponse);
+  expect(at - lastResponse).toBeLessThan(PROMPT_EXIT_MS);
 
   // Each worker drained through its own statechart and exited 15; none was respawned.
   for (const pid of workerPids) {
@@ -104,16 +111,19 @@ test('SIGINT during a SIGTERM drain brings the deadline to 1 s: a stuck worker i
 });
 
 test('SIGTERM while a respawn is pending: no worker is forked during the drain', async () => {
-  const { svc, port, workerPids } = await startCluster(services, { workers: 2, env: { LIFECYCLE_RESPAWN_BASE_MS: '1000' } });
+  const respawnDelayMs = 3_000;
+  const { svc, port, workerPids } = await startCluster(services, { workers: 2, env: { LIFECYCLE_RESPAWN_BASE_MS: String(respawnDelayMs) } });
   const [victim, survivor] = workerPids as [number, number];
   process.kill(victim, 'SIGKILL');
   const respawn = await svc.waitForLine((l) => l.type === 'worker-respawn');
-  expect(respawn.delayMs).toBe(1000);
+  expect(respawn.delayMs).toBe(respawnDelayMs);
   // The drain outlasts the pending respawn: a respawn that was not cancelled would fork during it.
-  const reply = request(port, '/slow?ms=2000');
+  const reply = request(port, `/slow?ms=${respawnDelayMs + 500}`);
   await svc.waitForLine((l) => l.type === 'slow-start' && l.pid === survivor);
   svc.kill('SIGTERM');
-  expect(Date.now() - (respawn.t as number)).toBeLessThan(1000);
+  // By the primary's own clock, the drain began while the respawn was still pending (3 s: room for a busy machine).
+  const draining = await svc.waitForLine((l) => l.type === 'draining' && l.pid === svc.child.pid);
+  expect(draining.t as number).toBeLessThan((respawn.t as number) + respawnDelayMs);
   expect((await reply).status).toBe(200);
   expect((await svc.exited).code).toBe(15);
   const pids = new Set(svc.lines.map((l) => l.pid));

@@ -40,7 +40,7 @@ test('the example imports nothing but packages by name, and of ours only exporte
 
 describe('examples/embed from the packed tarball', () => {
   test('WORKERS=1: one process serves; SIGTERM drains the request in flight and exits 15', async () => {
-    const svc = start({ WORKERS: '1', SHUTDOWN_DELAY_MS: '300' });
+    const svc = start({ WORKERS: '1', SHUTDOWN_DELAY_MS: '1000' });
     const { port, line } = await svc.up();
     expect(line).toMatchObject({ mode: 'single', workers: 1 });
     const hello = await request(port, '/hello');
@@ -52,7 +52,7 @@ describe('examples/embed from the packed tarball', () => {
   });
 
   test('WORKERS=2: forked workers serve, a killed worker is respawned, SIGTERM drains them all and exits 15', async () => {
-    const svc = start({ WORKERS: '2', SHUTDOWN_DELAY_MS: '300', LIFECYCLE_RESPAWN_BASE_MS: '50' });
+    const svc = start({ WORKERS: '2', SHUTDOWN_DELAY_MS: '1000', LIFECYCLE_RESPAWN_BASE_MS: '50' });
     const { port, line } = await svc.up();
     expect(line).toMatchObject({ mode: 'cluster', workers: 2 });
     const online = await workersOnline(svc, 2);

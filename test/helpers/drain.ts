@@ -15,8 +15,9 @@ export async function drainsRequestInFlight(svc: RunningService, port: number, s
   const slow = request(port, slowPath, { agent, headers });
   await sleep(300);
   svc.kill('SIGTERM');
-  await svc.waitForLine((l) => l.type === 'draining' && l.pid === svc.child.pid);
-  await sleep(50);
+  // Each serving process flips readiness before it logs `draining`: once every one has, no probe gets 200.
+  const processes = svc.lines.filter((l) => l.type === 'worker-online').length > 0 ? 1 + new Set(svc.lines.filter((l) => l.type === 'worker-online').map((l) => l.slot)).size : 1;
+  await svc.waitForLine(() => svc.lines.filter((l) => l.type === 'draining').length >= processes);
   const first = await request(port, '/healthcheck');
   expect(first.status).toBe(503);
   expect(JSON.parse(first.body)).toEqual({ status: 'draining' });

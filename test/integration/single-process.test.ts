@@ -114,29 +114,49 @@ describe('workers: 1 serves from the main process', () => {
   });
 });
 
+/**
+ * Far above a prompt exit on a busy machine, far below what a drain that waits would take (the 5 s
+ * keep-alive timeout, the 10 s deadline). How prompt the exit is, is a benchmark figure (BENCHMARKS.md).
+ */
+const PROMPT_EXIT_MS = 2_000;
+
+/** Resolves with performance.now() once a new connection to `port` is refused (polls; gives up after 5 s). */
+async function refusedAt(port: number) {
+  for (let i = 0; i < 500; i++) {
+    const outcome = await connect(port).then(
+      (socket) => (socket.destroy(), undefined),
+      (err: NodeJS.ErrnoException) => err.code,
+    );
+    if (outcome === 'ECONNREFUSED') return performance.now();
+    await sleep(10);
+  }
+  throw new Error(`port ${port} still accepts connections 5 s into the drain`);
+}
+
 describe('drain on SIGTERM', () => {
-  test('a 1 s request in flight completes with 200 and Connection: close; exit 15 within 300 ms of it; new connections are refused', async () => {
+  test('a 1 s request in flight completes with 200 and Connection: close; new connections are refused before it completes; exit 15 after it', async () => {
     const svc = services.start(fixtureRoot(1));
     const { port } = await svc.up();
     const agent = new http.Agent({ keepAlive: true });
     const slow = request(port, '/slow?ms=1000', { agent });
-    await sleep(200); // the request is on the server now
+    await svc.waitForLine(ofType('slow-start')); // the request is on the server now
     svc.kill('SIGTERM');
     await svc.waitForLine(ofType('draining'));
-    await sleep(50);
-    await expect(connect(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    const refused = await refusedAt(port);
     const reply = await slow;
     expect(reply.status).toBe(200);
     expect(reply.headers.connection).toBe('close');
+    expect(refused, 'the listener closed while the request was still in flight').toBeLessThan(reply.at);
     const exit = await svc.exited;
     agent.destroy();
     expect(exit.code).toBe(15);
     const afterResponseMs = exit.at - reply.at;
     console.log(`exit ${afterResponseMs.toFixed(1)} ms after the last response`);
-    expect(afterResponseMs).toBeLessThanOrEqual(300);
+    expect(afterResponseMs).toBeGreaterThanOrEqual(0);
+    expect(afterResponseMs).toBeLessThan(PROMPT_EXIT_MS);
   });
 
-  test('an idle keep-alive connection does not delay exit (≤ 200 ms after SIGTERM)', async () => {
+  test('an idle keep-alive connection does not delay exit to its keep-alive timeout', async () => {
     const svc = services.start(fixtureRoot(1));
     const { port } = await svc.up();
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -153,7 +173,7 @@ describe('drain on SIGTERM', () => {
     expect(exit.code).toBe(15);
     const exitMs = exit.at - sentAt;
     console.log(`idle keep-alive: exit ${exitMs.toFixed(1)} ms after SIGTERM`);
-    expect(exitMs).toBeLessThanOrEqual(200);
+    expect(exitMs).toBeLessThan(PROMPT_EXIT_MS);
   });
 
   test('SHUTDOWN_DELAY_MS=1000: /healthcheck answers 503 during the delay while other routes answer 200, all with Connection: close', async () => {
@@ -163,8 +183,8 @@ describe('drain on SIGTERM', () => {
     svc.kill('SIGTERM');
     expect(await svc.waitForLine(ofType('draining'))).toMatchObject({ signal: 'SIGTERM', delayMs: 1000 });
     const health = await request(port, '/healthcheck');
+    // A new connection, accepted: the listener is still open (after the delay it refuses, as above).
     const hello = await request(port, '/hello');
-    expect(hello.at - sentAt).toBeLessThan(1000); // still inside the delay
     expect(health.status).toBe(503);
     expect(parse(health.body)).toEqual({ status: 'draining' });
     expect(health.headers.connection).toBe('close');

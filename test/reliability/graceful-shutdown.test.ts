@@ -16,18 +16,15 @@ import { processesWithEnv } from '../../support/proc.js';
 const services = trackServices();
 afterEach(() => services.cleanup());
 
-/** Bounds that tell "did not wait" apart from the waits a broken drain would do: keepAliveTimeout (5 s) and the SIGTERM deadline (30 s). */
-const PROMPT_EXIT_MS = 2_000;
-const READINESS_FLIP_MS = 10;
-const FLIP_TRIALS = 11;
-const QUIET_RTT_MS = 2;
 /**
- * Boot leaves a fresh process's young generation nearly full: with `--trace-gc`, every trial showed one
- * 3–5 ms scavenge between `up` and the signal. Without this wait, 1 to 6 of 7 single-process trials
- * took 5–13 ms instead of 0.1–3 (the pause fell on the signal); with it, none did. A replica is
- * signalled long after boot, so this measures the drain rather than V8's start-up.
+ * Bounds that tell "did not wait" apart from the waits a broken drain would do: keepAliveTimeout (5 s)
+ * and the SIGTERM deadline (30 s). How prompt the exit and the readiness flip are is measured by the
+ * benchmark (`npm run bench`, BENCHMARKS.md), not asserted here: a busy machine decides those.
  */
-const SETTLE_AFTER_BOOT_MS = 300;
+const PROMPT_EXIT_MS = 2_000;
+const FLIP_TRIALS = 3;
+/** Long enough that probes reach every process before the listener closes, even on a busy machine. */
+const FLIP_DELAY_MS = 1_500;
 
 async function boot(workers: number, env: Record<string, string> = {}) {
   const svc = services.start(fixtureRoot(workers), { env });
@@ -67,7 +64,7 @@ describe.each(MODES)('graceful shutdown, $mode mode', ({ workers }) => {
     const before = await request(port, '/hello', { agent });
     expect(before.headers.connection).toBe('keep-alive'); // not draining: no Connection: close
     const inFlight = request(port, '/slow?ms=700', { agent });
-    await sleep(150);
+    await svc.waitForLine((l) => l.type === 'slow-start'); // on the server now
     const t0 = performance.now();
     svc.kill('SIGTERM');
     const reply = await inFlight;
@@ -96,11 +93,9 @@ describe.each(MODES)('graceful shutdown, $mode mode', ({ workers }) => {
     expect((await svc.exited).code).toBe(15);
   });
 
-  test(`with a shutdown delay, /healthcheck answers 503 within ${READINESS_FLIP_MS} ms of SIGTERM (median of ${FLIP_TRIALS} signals)`, { timeout: 90_000 }, async () => {
-    const flips: number[] = [];
-    const answered: number[] = [];
+  test('with a shutdown delay, readiness flips for good: once every serving process answered 503, no /healthcheck gets 200', { timeout: 60_000 }, async () => {
     for (let trial = 0; trial < FLIP_TRIALS; trial++) {
-      const { svc, port } = await boot(workers, { SHUTDOWN_DELAY_MS: '300' });
+      const { svc, port } = await boot(workers, { SHUTDOWN_DELAY_MS: String(FLIP_DELAY_MS) });
       // One keep-alive probe per serving process (cluster: new connections go round-robin to the workers).
       const probes: net.Socket[] = [];
       const probed = new Set<number>();
@@ -111,45 +106,48 @@ describe.each(MODES)('graceful shutdown, $mode mode', ({ workers }) => {
         else (probed.add(pid), probes.push(socket));
       }
       expect(probes).toHaveLength(workers);
-      await sleep(SETTLE_AFTER_BOOT_MS);
-      // Signal at a quiet moment (probes answered within QUIET_RTT_MS, waiting at most 10 s): on two
-      // shared cores another test's burst can delay any process by tens of ms, which measures the
-      // machine, not the drain.
-      for (let until = performance.now() + 10_000; performance.now() < until; ) {
-        const sent = performance.now();
-        await Promise.all(probes.map((p) => rawGet(p, '/healthcheck')));
-        if (performance.now() - sent < QUIET_RTT_MS) break;
-        await sleep(20);
-      }
-      const t0 = performance.now();
       svc.kill('SIGTERM');
-      // Back-to-back probes on each serving process. A process flipped between answering its last 200
-      // and its first 503, and the first 503 was sent within that same interval (right as the 200
-      // arrived), so its send time is the flip to within one round trip. Its arrival also counts the
-      // rest of the signal's work and the scheduling of four busy processes on two cores: reported too.
-      const firstFlip = async (probe: net.Socket) => {
+      // Meanwhile, /healthcheck on a new connection each time, back to back, as a load balancer probes:
+      // until the listener refuses (the delay is over) or enough probes came after every flip.
+      let allFlippedAt = Infinity;
+      const fresh: Array<{ sent: number; status: number }> = [];
+      const freshProbes = (async () => {
         for (let i = 0; i < 2_000; i++) {
           const sent = performance.now();
-          const reply = await rawGet(probe, '/healthcheck');
-          if (reply.status === 503) return { sent: sent - t0, answered: reply.at - t0 };
+          const reply = await request(port, '/healthcheck').catch(() => undefined);
+          if (!reply) break;
+          fresh.push({ sent, status: reply.status });
+          if (fresh.filter((f) => f.sent > allFlippedAt).length >= 20) break;
         }
-        return { sent: Infinity, answered: Infinity };
-      };
-      const perProcess = await Promise.all(probes.map(firstFlip));
-      // A load balancer's probe can land on any worker: the service is out of rotation once the last one has flipped.
-      flips.push(Math.max(...perProcess.map((f) => f.sent)));
-      answered.push(Math.max(...perProcess.map((f) => f.answered)));
+      })();
+      // Each keep-alive probe until its process answers 503 (with Connection: close, so the socket ends there).
+      await Promise.all(
+        probes.map(async (probe) => {
+          const statuses: number[] = [];
+          for (let i = 0; i < 2_000 && !statuses.includes(503); i++) {
+            const reply = await rawGet(probe, '/healthcheck');
+            statuses.push(reply.status);
+            // Draining sends every response with Connection: close: a 200 that says so came after the flip should have.
+            expect(reply.headers.connection, `a ${reply.status} from a draining process`).toBe(reply.status === 503 ? 'close' : 'keep-alive');
+          }
+          expect(statuses.at(-1), 'the process flipped').toBe(503);
+          expect(statuses.slice(0, -1).filter((status) => status !== 200), 'only 200s before the flip').toEqual([]);
+        }),
+      );
+      allFlippedAt = performance.now();
+      await freshProbes;
       for (const probe of probes) probe.destroy();
+      const after = fresh.filter((f) => f.sent > allFlippedAt);
+      // Within the delay the listener still accepts: probes sent after every flip were answered, all 503.
+      expect(after.length, 'probes answered after every process flipped').toBeGreaterThan(0);
+      expect(after.filter((f) => f.status !== 503)).toEqual([]);
+      // One process: its answers read 200… then 503…, never 200 again.
+      if (workers === 1) {
+        const statuses = fresh.map((f) => f.status);
+        expect(statuses.slice(statuses.indexOf(503)).filter((status) => status !== 503)).toEqual([]);
+      }
       expect((await svc.exited).code).toBe(15);
     }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-    const list = (values: number[]) => [...values].sort((a, b) => a - b).map((f) => f.toFixed(1)).join(', ');
-    console.log(
-      `[reliability] ${workers === 1 ? 'single' : 'cluster'}: /healthcheck answers 503 to probes sent from, ms after SIGTERM: ${list(flips)} (median ${median(flips).toFixed(1)}); ` +
-        `that first 503 arrived at: ${list(answered)} (median ${median(answered).toFixed(1)})`,
-    );
-    // A median: one signal that found both cores busy with other processes says nothing about the drain.
-    expect(median(flips)).toBeLessThanOrEqual(READINESS_FLIP_MS);
   });
 
   test('a hanging request is destroyed at the deadline (SIGINT: 1 s) and the process exits 2', async () => {
@@ -158,7 +156,7 @@ describe.each(MODES)('graceful shutdown, $mode mode', ({ workers }) => {
       () => 'answered',
       () => performance.now(),
     );
-    await sleep(150);
+    await svc.waitForLine((l) => l.type === 'slow-start'); // on the server now
     const t0 = performance.now();
     svc.kill('SIGINT');
     const destroyedAt = await hanging;
@@ -172,7 +170,7 @@ describe.each(MODES)('graceful shutdown, $mode mode', ({ workers }) => {
   test('SIGINT after SIGTERM shortens the 30 s deadline to 1 s', async () => {
     const { svc, port } = await boot(workers);
     const hanging = request(port, '/slow?ms=20000').catch(() => 'destroyed');
-    await sleep(150);
+    await svc.waitForLine((l) => l.type === 'slow-start'); // on the server now
     svc.kill('SIGTERM');
     await sleep(200);
     const t0 = performance.now();

@@ -14,14 +14,13 @@ const TRIALS = 20;
 const BURST_MS = 120;
 /** Long enough for a health probe to get through a loaded 2-core machine's queue during the delay. */
 const SHUTDOWN_DELAY_MS = 400;
-/** Readiness must report 503 within this long after the signal (issue 6); measured without load in graceful-shutdown.test.ts. */
-const READINESS_FLIP_MS = 10;
 
 const services = trackServices();
 afterEach(() => services.cleanup());
 
 interface HealthSample {
-  sentAfterSignalMs: number;
+  /** Date.now() as the probe was sent: comparable with the `t` of the service's log lines. */
+  sentEpochMs: number;
   answeredAfterSignalMs: number;
   status: number;
 }
@@ -34,10 +33,10 @@ function pollHealth(port: number, figures: LoadFigures, signalAt: () => number) 
   let stopped = false;
   const done = (async () => {
     for (let i = 0; i < 2_000 && !stopped; i++) {
-      const sent = performance.now();
+      const sentEpochMs = Date.now();
       const r = await probe(port, '/healthcheck', false, () => figures.connected++, judgeHealth);
       recordResult(figures, r, false);
-      if (r.status) samples.push({ sentAfterSignalMs: sent - signalAt(), answeredAfterSignalMs: performance.now() - signalAt(), status: r.status });
+      if (r.status) samples.push({ sentEpochMs, answeredAfterSignalMs: performance.now() - signalAt(), status: r.status });
       // A reset probe is counted like any request; only a refused one means the listener is gone.
       if (r.outcome === 'refused') break;
     }
@@ -121,11 +120,20 @@ describe.each([...MODES, ...REUSEPORT_MODES])('SIGTERM under load, $mode mode', 
       expect(figures.refused, context).toBeGreaterThan(0);
       if (health) {
         // Under load a probe waits in line behind the clients (in a cluster, first in the primary's
-        // accept queue), so what is checked per trial is that no probe sent after the flip saw 200;
-        // over the trials, that the delay let probes through to see 503. The flip's timing is
-        // measured on a quiet service in graceful-shutdown.test.ts.
-        const late = health.samples.filter((s) => s.sentAfterSignalMs >= READINESS_FLIP_MS);
-        expect(late.filter((s) => s.status !== 503), context).toEqual([]);
+        // accept queue), so what is checked per trial is the order: each serving process flips
+        // readiness before it logs `draining`, so no probe sent after the last of those lines (same
+        // clock, whole ms: a later ms is later) sees 200; with one process, no 200 follows a 503. Over
+        // the trials, that the delay let probes through to see 503. How soon the flip comes after the
+        // signal is a benchmark figure (BENCHMARKS.md), which a loaded 2-core machine would decide here.
+        const servingPids = new Set(svc.lines.filter((l) => l.type === 'drained').map((l) => l.pid));
+        const flippedBy = Math.max(...svc.lines.filter((l) => l.type === 'draining' && servingPids.has(l.pid)).map((l) => l.t as number));
+        expect(Number.isFinite(flippedBy), context).toBe(true);
+        expect(health.samples.filter((s) => s.sentEpochMs > flippedBy && s.status !== 503), context).toEqual([]);
+        if (workers === 1) {
+          const statuses = health.samples.map((s) => s.status);
+          const first503 = statuses.indexOf(503);
+          if (first503 >= 0) expect(statuses.slice(first503).filter((status) => status !== 503), context).toEqual([]);
+        }
         const first503 = health.samples.find((s) => s.status === 503);
         if (first503) total.flips.push(first503.answeredAfterSignalMs);
       }
