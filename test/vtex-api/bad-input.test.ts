@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { request } from '../helpers/http.js';
 import { childPids } from '../../support/proc.js';
-import { REPO, trackServices, type RunningService } from '../helpers/service.js';
+import { REPO, settled, trackServices, type RunningService } from '../helpers/service.js';
 import { appFolderCopy, sdkStage, VTEX_EXAMPLE } from '../helpers/vtex-app.js';
 import { ofType } from './checks.js';
 
@@ -105,21 +105,29 @@ test('startApp() in the SDK layout without VTEX_APP_ID names it and the fix', as
 
 describe('the adapter loads only for a platform app', () => {
   const PROBE = fileURLToPath(new URL('./fixtures/load-probe.mjs', import.meta.url));
+  // Read after the exit, when all of stdout is in: on Node 20 the hooks thread posts its lines.
+  const stopped = async (svc: RunningService) => {
+    svc.kill('SIGTERM');
+    expect((await settled(svc)).code).toBe(15);
+  };
   const loaded = (svc: RunningService) => svc.lines.filter(ofType('probe-loaded')).map((l) => l.url as string);
 
   test('a service root of the CLI\'s own shape loads only the detector (node:fs and node:path), none of the SDK', async () => {
     const svc = services.start(join(REPO, 'examples/hello'), { nodeArgs: ['--import', PROBE] });
     const { port } = await svc.up();
     expect((await request(port, '/hello/world')).status).toBe(200);
+    await stopped(svc);
     expect(loaded(svc)).toEqual([`file://${join(REPO, 'dist/src/vtex-api/layout.js')}`]);
   });
 
   test('a platform app folder loads the adapter and the SDK, in the one process', async () => {
     const svc = services.start(VTEX_EXAMPLE, { nodeArgs: ['--import', PROBE] });
     await svc.up();
+    const children = childPids(svc.child.pid!);
+    await stopped(svc);
     const urls = loaded(svc);
     expect(urls.some((url) => url.includes('/dist/src/vtex-api/index.js'))).toBe(true);
     expect(urls.some((url) => url.includes('/node_modules/@vtex/api/lib/index.js'))).toBe(true);
-    expect(childPids(svc.child.pid!)).toEqual([]);
+    expect(children).toEqual([]);
   });
 });
