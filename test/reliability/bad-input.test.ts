@@ -137,7 +137,9 @@ function run(root: string, opts: StartOptions & { cli?: string[] }) {
 async function expectNothingLeft(marker: string, port: number | undefined) {
   for (let i = 0; i < 50 && processesWithEnv('RELIABILITY_MARKER', marker).length > 0; i++) await sleep(100);
   expect(processesWithEnv('RELIABILITY_MARKER', marker)).toEqual([]);
-  if (port !== undefined) expect(await portIsFree(port)).toBe(true);
+  if (port === undefined) return;
+  for (let i = 0; i < 50 && !(await portIsFree(port)); i++) await sleep(100);
+  expect(await portIsFree(port)).toBe(true);
 }
 
 const isJson = (line: string) => {
