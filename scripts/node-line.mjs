@@ -6,9 +6,9 @@
 // once into .node-lines/<version>/bin/node (git-ignored; NODE_LINES_DIR moves it). The look-up and
 // the download go through the npm CLI, so they use its registry, proxy and integrity check; nothing
 // else is downloaded. A cached binary is used as is; when the registry cannot be reached, the newest
-// cached release of the major is used instead. A slow or failing registry is retried (npm's own
-// retries for each request, then the whole look-up or download up to ATTEMPTS times): one slow
-// download must not cost a CI run a Node line. Progress goes to stderr, the path alone to stdout.
+// cached release of the major is used instead (after npm's retries: about 45 s offline). A slow or
+// failing request is retried by npm itself, so one slow answer does not cost a CI run a Node line.
+// Progress goes to stderr, the path alone to stdout.
 //
 // Exit codes: 0 path printed, 64 bad argument, 69 not available (registry unreachable and
 // nothing cached, no such release), 70 the binary did not run.
@@ -19,17 +19,16 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CACHE_DIR = resolve(process.env.NODE_LINES_DIR || join(REPO, '.node-lines'));
-// About 30 MB per download: a timeout of minutes, not seconds, and npm retries each request itself.
+// About 30 MB per download: a timeout of minutes, not seconds; a failed request (an error status, a
+// reset, a timeout, a corrupt tarball) is tried again by npm after 2 s, then twice after 20 s.
 const NPM_FLAGS = [
-  '--fetch-retries=2',
+  '--fetch-retries=3',
   '--fetch-retry-mintimeout=2000',
-  '--fetch-retry-maxtimeout=10000',
+  '--fetch-retry-maxtimeout=20000',
   '--fetch-timeout=120000',
   '--no-update-notifier',
   '--loglevel=error',
 ];
-const ATTEMPTS = 3;
-const PAUSE_MS = [5_000, 15_000];
 
 export class NodeLineError extends Error {
   constructor(message, code) {
@@ -84,28 +83,11 @@ function npm(args) {
   return result.stdout;
 }
 
-/**
- * Runs `what` up to ATTEMPTS times while it fails with something other than a NodeLineError or a
- * missing package (those do not get better by asking again), saying each failure on stderr.
- */
-function retried(label, what) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return what();
-    } catch (error) {
-      if (error instanceof NodeLineError || error.missing || attempt >= ATTEMPTS) throw error;
-      const pause = PAUSE_MS[attempt - 1] ?? PAUSE_MS.at(-1);
-      process.stderr.write(`node-line: ${label} failed (${error.message}); attempt ${attempt + 1} of ${ATTEMPTS} in ${pause / 1000} s\n`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
-    }
-  }
-}
-
 /** The newest published release of the major, from the registry. Throws when it cannot be reached. */
 export function newestPublished(pkg, major) {
   let out;
   try {
-    out = retried(`looking up ${pkg}@${major}`, () => npm(['view', `${pkg}@${major}`, 'version', '--json'])).trim();
+    out = npm(['view', `${pkg}@${major}`, 'version', '--json']).trim();
   } catch (error) {
     if (error.missing) out = '';
     else throw error;
@@ -173,7 +155,7 @@ export function nodeLine(arg) {
   const bin = join(CACHE_DIR, version, 'bin', 'node');
   if (!existsSync(bin)) {
     try {
-      retried(`downloading ${pkg}@${version}`, () => download(pkg, version));
+      download(pkg, version);
     } catch (error) {
       if (error instanceof NodeLineError) throw error;
       if (error.missing) throw new NodeLineError(`node-line: the registry has no ${pkg}@${version}; pass a published version, or just the major (e.g. ${major})`, 69);
